@@ -1,0 +1,148 @@
+package io.vae4j.core.io;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vae4j.core.config.VaeConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/**
+ * The model file format: a zip archive with two entries,
+ * <ul>
+ *   <li>{@value #META_ENTRY}: JSON with the format name and version, the project version, the epoch count and the
+ *       {@link VaeConfig};</li>
+ *   <li>{@value #GRAPH_ENTRY}: the SameDiff graph in its FlatBuffers form, with parameters and Adam state.</li>
+ * </ul>
+ */
+public final class ModelFile {
+    public static final String FORMAT = "vae4j-model";
+    public static final int FORMAT_VERSION = 1;
+    public static final String META_ENTRY = "vae4j-model.json";
+    public static final String GRAPH_ENTRY = "graph.sdfb";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private ModelFile() {
+    }
+
+    /** What a model file holds. */
+    public record Contents(VaeConfig config, int epochsDone, SameDiff graph) {
+    }
+
+    /** Writes the model atomically (see {@link AtomicFiles}). */
+    public static void write(Path file, VaeConfig config, int epochsDone, SameDiff graph) throws IOException {
+        ObjectNode meta = JSON.createObjectNode();
+        meta.put("format", FORMAT);
+        meta.put("formatVersion", FORMAT_VERSION);
+        meta.put("projectVersion", ProjectVersion.get());
+        meta.put("epochsDone", epochsDone);
+        meta.set("config", JSON.valueToTree(config));
+        byte[] metaBytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta);
+        try {
+            AtomicFiles.write(file, out -> {
+                ZipOutputStream zip = new ZipOutputStream(out);
+                zip.putNextEntry(new ZipEntry(META_ENTRY));
+                zip.write(metaBytes);
+                zip.closeEntry();
+                zip.putNextEntry(new ZipEntry(GRAPH_ENTRY));
+                graph.save(new NonClosing(zip), true);
+                zip.closeEntry();
+                zip.finish();
+            });
+        } catch (IOException | RuntimeException e) {
+            throw new ModelFileException(file, "could not write the model: " + e.getMessage()
+                    + "; check that the directory is writable and the disk is not full", e);
+        }
+    }
+
+    /** Reads a model file; every failure names the file and says what is wrong with it. */
+    public static Contents read(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new ModelFileException(file, "no such model file; give the path of a file written by save()");
+        }
+        if (Files.isDirectory(file)) {
+            throw new ModelFileException(file, "is a directory, not a model file");
+        }
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry metaEntry = zip.getEntry(META_ENTRY);
+            ZipEntry graphEntry = zip.getEntry(GRAPH_ENTRY);
+            if (metaEntry == null || graphEntry == null) {
+                throw new ModelFileException(file, "not a vae4j model: the archive has no " + META_ENTRY + " and "
+                        + GRAPH_ENTRY + " entries");
+            }
+            JsonNode meta;
+            try (InputStream in = zip.getInputStream(metaEntry)) {
+                meta = JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            if (meta == null || !FORMAT.equals(meta.path("format").asText())) {
+                throw new ModelFileException(file, "not a vae4j model: " + META_ENTRY + " does not declare format "
+                        + FORMAT);
+            }
+            int version = meta.path("formatVersion").asInt(-1);
+            if (version != FORMAT_VERSION) {
+                throw new ModelFileException(file, "model format version " + version + " is not supported (this is "
+                        + "version " + ProjectVersion.get() + ", which reads format " + FORMAT_VERSION + ")");
+            }
+            VaeConfig config;
+            try {
+                config = JSON.treeToValue(meta.get("config"), VaeConfig.class);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ModelFileException(file, "the model's configuration is invalid: " + rootMessage(e), e);
+            }
+            int epochs = meta.path("epochsDone").asInt(-1);
+            if (epochs < 0) {
+                throw new ModelFileException(file, "the model's epoch count is missing or negative");
+            }
+            SameDiff graph;
+            try (InputStream in = zip.getInputStream(graphEntry)) {
+                graph = SameDiff.load(in, true);
+            } catch (IOException | RuntimeException e) {
+                throw new ModelFileException(file, "the graph entry is corrupt: " + rootMessage(e), e);
+            }
+            return new Contents(config, epochs, graph);
+        } catch (ZipException e) {
+            throw new ModelFileException(file, "not a readable model file (not a zip archive, or truncated): "
+                    + e.getMessage() + "; write it again with save()", e);
+        } catch (ModelFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ModelFileException(file, "could not be read: " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    /** Keeps SameDiff from closing the zip stream under us. */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(java.io.OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}

@@ -1,0 +1,480 @@
+package io.vae4j.core.model;
+
+import io.vae4j.core.config.VaeConfig;
+import io.vae4j.core.eval.ElboResult;
+import io.vae4j.core.eval.LogSumExp;
+import io.vae4j.core.io.ModelFile;
+import io.vae4j.core.train.EpochSummary;
+import io.vae4j.core.train.TrainingDivergedException;
+import io.vae4j.core.train.TrainingListener;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.listeners.At;
+import org.nd4j.autodiff.listeners.BaseListener;
+import org.nd4j.autodiff.listeners.ListenerVariables;
+import org.nd4j.autodiff.listeners.Loss;
+import org.nd4j.autodiff.listeners.Operation;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A variational autoencoder (or, with {@link io.vae4j.core.config.ModelKind#AE}, a plain autoencoder) held as a
+ * SameDiff graph: encoder to (mu, log sigma^2), the reparameterisation z = mu + exp(log sigma^2 / 2) * eps with
+ * eps ~ N(0, I), and a decoder to the likelihood's parameters.
+ *
+ * <p>The training loss, for a batch of B examples x_b with one z_b ~ q(z|x_b) each, is
+ * <pre>
+ *   loss = (1/B) sum_b [ -log p(x_b | z_b) + beta * KL(q(z|x_b) || N(0, I)) ]
+ *   -log p(x|z) = sum over pixels of the per-pixel NLL (Bernoulli on logits, or Gaussian with fixed variance)
+ *   KL          = -1/2 sum over latent units of (1 + log sigma^2 - mu^2 - sigma^2)     (Kingma and Welling 2014, App. B)
+ * </pre>
+ * that is the negative ELBO summed over pixels and latent units and averaged over the batch; with beta = 1 it is
+ * an upper bound on -log p(x) in nats per example. Evaluation always reports it with beta = 1.
+ *
+ * <p>Holds native memory: use it in try-with-resources. Not thread-safe.
+ */
+public final class Vae implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Vae.class);
+    /** Rows per decoder call in importance sampling: bounds memory whatever k and the data size are. */
+    private static final int IW_ROWS = 4096;
+    private static final double LOG_2PI = Math.log(2 * Math.PI);
+
+    private final VaeConfig config;
+    private final SameDiff sd;
+    private final DataType dataType;
+    private int epochsDone;
+    private boolean closed;
+
+    private Vae(VaeConfig config, SameDiff sd, DataType dataType, int epochsDone) {
+        this.config = config;
+        this.sd = sd;
+        this.dataType = dataType;
+        this.epochsDone = epochsDone;
+    }
+
+    /** A new, untrained model in single precision. */
+    public static Vae create(VaeConfig config) {
+        return create(config, DataType.FLOAT);
+    }
+
+    /** A new, untrained model; DOUBLE is for gradient checks and reference computations. */
+    public static Vae create(VaeConfig config, DataType dataType) {
+        if (dataType != DataType.FLOAT && dataType != DataType.DOUBLE) {
+            throw new IllegalArgumentException("dataType must be FLOAT or DOUBLE, got " + dataType);
+        }
+        SameDiff sd = VaeGraph.build(config, dataType);
+        sd.setTrainingConfig(TrainingConfig.builder()
+                .updater(new Adam(config.learningRate()))
+                .dataSetFeatureMapping(VaeNames.X)
+                .markLabelsUnused()
+                .build());
+        return new Vae(config, sd, dataType, 0);
+    }
+
+    /**
+     * Loads a model written by {@link #save}, with its configuration, parameters, optimizer state and epoch count.
+     *
+     * @throws IOException naming the file if it is missing, truncated, corrupt or not a model of this project
+     */
+    public static Vae load(Path file) throws IOException {
+        ModelFile.Contents c = ModelFile.read(file);
+        DataType dt = c.graph().getVariable(VaeNames.X).dataType();
+        return new Vae(c.config(), c.graph(), dt, c.epochsDone());
+    }
+
+    /**
+     * Writes configuration, parameters, optimizer state and epoch count to one file, atomically: a temporary file
+     * in the same directory is written and then moved into place, so an interrupted save never leaves a
+     * half-written model behind.
+     */
+    public void save(Path file) throws IOException {
+        open();
+        ModelFile.write(file, config, epochsDone, sd);
+    }
+
+    public VaeConfig config() {
+        return config;
+    }
+
+    public DataType dataType() {
+        return dataType;
+    }
+
+    /** Epochs trained so far, over all runs of this model. */
+    public int epochsDone() {
+        return epochsDone;
+    }
+
+    /** The underlying graph, for inspection and advanced use; see {@link VaeNames}. */
+    public SameDiff graph() {
+        return sd;
+    }
+
+    /**
+     * Trains for {@code epochs} more epochs over {@code data}, which is reset before each epoch.
+     *
+     * <p>Each epoch is deterministic given the configuration's seed and the epoch index: the noise generator is
+     * re-seeded at the start of every epoch, so a model saved after epoch n and trained on from there continues
+     * exactly as the uninterrupted run (given an iterator that yields the same batches for the same epoch).
+     * The KL weight of each epoch follows {@link VaeConfig#betaAt}.
+     *
+     * @param data      batches of inputs, [n, inputSize] or [n, c, h, w], n <= batchSize; labels are ignored
+     * @param listeners progress callbacks
+     * @return one summary per epoch
+     * @throws TrainingDivergedException if the loss becomes NaN or infinite
+     */
+    public List<EpochSummary> fit(DataSetIterator data, int epochs, TrainingListener... listeners) {
+        open();
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+        if (epochs > 1 && !data.resetSupported()) {
+            throw new IllegalArgumentException("training for " + epochs + " epochs needs an iterator that supports "
+                    + "reset(); this one does not");
+        }
+        TrainingBatches batches = new TrainingBatches(data, config, dataType);
+        INDArray betaArr = sd.getVariable(VaeNames.BETA).getArr();
+        List<EpochSummary> summaries = new ArrayList<>(epochs);
+        for (int e = 0; e < epochs; e++) {
+            int epoch = epochsDone;
+            double beta = config.betaAt(epoch);
+            betaArr.assign(beta);
+            Nd4j.getRandom().setSeed(epochSeed(config.seed(), epoch));
+            if (data.resetSupported()) {
+                batches.reset();
+            }
+            for (TrainingListener l : listeners) {
+                l.onEpochStart(epoch, beta);
+            }
+            LossRecorder recorder = new LossRecorder(epoch, listeners);
+            long start = System.nanoTime();
+            sd.fit(batches, 1, recorder);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            epochsDone++;
+            EpochSummary summary = new EpochSummary(epoch, beta,
+                    recorder.examples == 0 ? Double.NaN : recorder.lossSum / recorder.examples,
+                    recorder.examples, seconds);
+            LOG.debug("epoch {} done: {}", epoch, summary);
+            for (TrainingListener l : listeners) {
+                l.onEpochEnd(summary);
+            }
+            summaries.add(summary);
+        }
+        return summaries;
+    }
+
+    /**
+     * The -ELBO of a data set with beta = 1, in nats per example, with one z ~ q(z|x) per example drawn from a
+     * generator seeded with the configuration's seed (so repeated evaluations agree).
+     */
+    public ElboResult evaluate(DataSetIterator data) {
+        return evaluate(data, config.seed());
+    }
+
+    /** As {@link #evaluate(DataSetIterator)}, with the noise seeded by {@code noiseSeed}. */
+    public ElboResult evaluate(DataSetIterator data, long noiseSeed) {
+        open();
+        if (data.resetSupported()) {
+            data.reset();
+        }
+        double recon = 0;
+        double kl = 0;
+        long n = 0;
+        try (Noise rng = new Noise(noiseSeed)) {
+            long batch = 0;
+            while (data.hasNext()) {
+                DataSet ds = data.next();
+                INDArray x = Inputs.flat(ds.getFeatures(), config, dataType, "evaluation batch " + batch++);
+                LossTerms t = terms(x, noise(rng, x.size(0)));
+                recon += t.reconstruction().castTo(DataType.DOUBLE).sumNumber().doubleValue();
+                kl += t.kl().castTo(DataType.DOUBLE).sumNumber().doubleValue();
+                n += x.size(0);
+            }
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException("the evaluation data set is empty");
+        }
+        return new ElboResult((recon + kl) / n, recon / n, kl / n, n);
+    }
+
+    /**
+     * Reconstruction NLL and KL per example for inputs x and given standard-normal noise eps ([n, latentSize];
+     * ignored, may be null, for an autoencoder). z = mu + exp(logvar / 2) * eps.
+     */
+    public LossTerms lossTerms(INDArray x, INDArray eps) {
+        open();
+        INDArray xf = Inputs.flat(x, config, dataType, "inputs");
+        INDArray e = config.isVariational() ? Inputs.latent(eps, config, dataType) : null;
+        if (e != null && e.size(0) != xf.size(0)) {
+            throw new IllegalArgumentException("eps has " + e.size(0) + " rows but the inputs have " + xf.size(0));
+        }
+        return terms(xf, e);
+    }
+
+    private LossTerms terms(INDArray x, INDArray eps) {
+        if (!config.isVariational()) {
+            INDArray recon = sd.outputSingle(Map.of(VaeNames.X, x), VaeNames.RECON_EPS);
+            return new LossTerms(recon, Nd4j.zeros(recon.dataType(), recon.length()));
+        }
+        Map<String, INDArray> out = sd.output(Map.of(VaeNames.X, x, VaeNames.EPS, eps),
+                VaeNames.RECON_EPS, VaeNames.KL);
+        return new LossTerms(out.get(VaeNames.RECON_EPS), out.get(VaeNames.KL));
+    }
+
+    /** Posterior means and log-variances for a batch of inputs. */
+    public Encoding encode(INDArray x) {
+        open();
+        INDArray xf = Inputs.flat(x, config, dataType, "inputs");
+        if (!config.isVariational()) {
+            return new Encoding(sd.outputSingle(Map.of(VaeNames.X, xf), VaeNames.MU), null);
+        }
+        Map<String, INDArray> out = sd.output(Map.of(VaeNames.X, xf), VaeNames.MU, VaeNames.LOGVAR);
+        return new Encoding(out.get(VaeNames.MU), out.get(VaeNames.LOGVAR));
+    }
+
+    /** Pixel means decoded from latent codes z, [n, inputSize] (probabilities for the Bernoulli likelihood). */
+    public INDArray decode(INDArray z) {
+        open();
+        return sd.outputSingle(Map.of(VaeNames.Z_IN, Inputs.latent(z, config, dataType)), VaeNames.MEAN_Z);
+    }
+
+    /** n images decoded from z ~ N(0, I), drawn from a generator seeded with {@code seed}. */
+    public INDArray sample(int n, long seed) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be >= 1, got " + n);
+        }
+        try (Noise rng = new Noise(seed)) {
+            return decode(noise(rng, n));
+        }
+    }
+
+    /** Reconstructions: pixel means decoded from the posterior means of x. */
+    public INDArray reconstruct(INDArray x) {
+        return decode(encode(x).mu());
+    }
+
+    /**
+     * Decoded images along a path between the posterior means of two inputs, {@code steps} points including both
+     * ends, [steps, inputSize].
+     */
+    public INDArray interpolate(INDArray a, INDArray b, int steps, Interpolation mode) {
+        if (steps < 2) {
+            throw new IllegalArgumentException("steps must be >= 2, got " + steps);
+        }
+        INDArray za = encode(a).mu().castTo(DataType.DOUBLE);
+        INDArray zb = encode(b).mu().castTo(DataType.DOUBLE);
+        if (za.size(0) != 1 || zb.size(0) != 1) {
+            throw new IllegalArgumentException("interpolate takes one input at each end, got " + za.size(0)
+                    + " and " + zb.size(0));
+        }
+        return decode(latentPath(za, zb, steps, mode).castTo(dataType));
+    }
+
+    /** Codes along a linear or spherical path from za to zb ([1, L] each), [steps, L]. */
+    static INDArray latentPath(INDArray za, INDArray zb, int steps, Interpolation mode) {
+        double omega = 0;
+        if (mode == Interpolation.SPHERICAL) {
+            double cos = za.mul(zb).sumNumber().doubleValue() / (za.norm2Number().doubleValue()
+                    * zb.norm2Number().doubleValue());
+            omega = Math.acos(Math.max(-1, Math.min(1, cos)));
+        }
+        INDArray path = Nd4j.create(DataType.DOUBLE, steps, za.size(1));
+        for (int i = 0; i < steps; i++) {
+            double t = (double) i / (steps - 1);
+            double wa = 1 - t;
+            double wb = t;
+            if (mode == Interpolation.SPHERICAL && Math.sin(omega) > 1e-6) {
+                wa = Math.sin((1 - t) * omega) / Math.sin(omega);
+                wb = Math.sin(t * omega) / Math.sin(omega);
+            }
+            path.putRow(i, za.mul(wa).addi(zb.mul(wb)));
+        }
+        return path;
+    }
+
+    /**
+     * Anomaly score per example: the -ELBO (beta = 1) averaged over {@code samples} draws of z ~ q(z|x), noise
+     * seeded with the configuration's seed. For an autoencoder, the reconstruction NLL at z = mu. Higher means
+     * less like the training data.
+     */
+    public double[] anomalyScores(INDArray x, int samples) {
+        if (samples < 1) {
+            throw new IllegalArgumentException("samples must be >= 1, got " + samples);
+        }
+        open();
+        INDArray xf = Inputs.flat(x, config, dataType, "inputs");
+        double[] scores = new double[(int) xf.size(0)];
+        try (Noise rng = new Noise(config.seed())) {
+            for (int s = 0; s < (config.isVariational() ? samples : 1); s++) {
+                double[] v = terms(xf, config.isVariational() ? noise(rng, xf.size(0)) : null).negElbo()
+                        .castTo(DataType.DOUBLE).toDoubleVector();
+                for (int i = 0; i < scores.length; i++) {
+                    scores[i] += v[i];
+                }
+            }
+        }
+        int draws = config.isVariational() ? samples : 1;
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] /= draws;
+        }
+        return scores;
+    }
+
+    /**
+     * Importance-weighted estimate of log p(x) per example (Burda et al. 2016):
+     * <pre>
+     *   log p(x) ~ log (1/k) sum_i p(x | z_i) p(z_i) / q(z_i | x),   z_i ~ q(z | x)
+     * </pre>
+     * computed as a streaming log-sum-exp in double precision over chunks of at most 4096 decoder rows, so any
+     * k and any number of examples fit in bounded memory. k = 1 gives an unbiased estimate of the ELBO; the
+     * estimate rises towards log p(x) as k grows. Its negation is the usual "NLL" in nats.
+     *
+     * @throws UnsupportedOperationException for an autoencoder, which has no posterior to sample
+     */
+    public double[] importanceWeightedLogLikelihood(INDArray x, int k, long seed) {
+        open();
+        if (!config.isVariational()) {
+            throw new UnsupportedOperationException("the importance-weighted likelihood needs a VAE; this model is a "
+                    + "plain autoencoder");
+        }
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        INDArray xf = Inputs.flat(x, config, dataType, "inputs");
+        int n = (int) xf.size(0);
+        int l = config.latentSize();
+        double[] result = new double[n];
+        int group = Math.max(1, Math.min(n, IW_ROWS / k));
+        int chunk = Math.min(k, IW_ROWS / group);
+        try (Noise rng = new Noise(seed)) {
+            for (int g0 = 0; g0 < n; g0 += group) {
+                int g = Math.min(group, n - g0);
+                INDArray xg = xf.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(g0, g0 + g),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all());
+                Encoding enc = encode(xg);
+                LogSumExp[] acc = new LogSumExp[g];
+                for (int i = 0; i < g; i++) {
+                    acc[i] = new LogSumExp();
+                }
+                for (int done = 0; done < k; done += chunk) {
+                    int m = Math.min(chunk, k - done);
+                    INDArray mu = enc.mu().repeat(0, m);
+                    INDArray logVar = enc.logVar().repeat(0, m);
+                    INDArray eps = noise(rng, (long) g * m);
+                    INDArray z = mu.add(Transforms.exp(logVar.mul(0.5), false).muli(eps));
+                    // log q(z|x) - log p(z) = sum(-1/2 (log 2pi + logvar + eps^2)) - sum(-1/2 (log 2pi + z^2))
+                    INDArray logQminusP = z.mul(z).subi(eps.mul(eps)).subi(logVar).sum(1).muli(0.5);
+                    INDArray nll = sd.outputSingle(Map.of(VaeNames.Z_IN, z, VaeNames.X_TARGET, xg.repeat(0, m)),
+                            VaeNames.NLL_Z);
+                    double[] logW = nll.addi(logQminusP).negi().castTo(DataType.DOUBLE).toDoubleVector();
+                    for (int r = 0; r < logW.length; r++) {
+                        acc[r / m].add(logW[r]);
+                    }
+                }
+                for (int i = 0; i < g; i++) {
+                    result[g0 + i] = acc[i].logMean();
+                }
+            }
+        }
+        return result;
+    }
+
+    private INDArray noise(Noise rng, long rows) {
+        return rng.normal(rows, config.latentSize(), dataType);
+    }
+
+    /** Seed of the in-graph noise for one epoch: a fixed mix of the model seed and the epoch index. */
+    static long epochSeed(long seed, int epoch) {
+        long h = seed * 0x9E3779B97F4A7C15L + epoch;
+        h ^= h >>> 31;
+        h *= 0xBF58476D1CE4E5B9L;
+        return h ^ (h >>> 29);
+    }
+
+    private void open() {
+        if (closed) {
+            throw new IllegalStateException("this model has been closed");
+        }
+    }
+
+    /** Releases the native memory of the parameters and optimizer state. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE || v.getVariableType() == VariableType.CONSTANT) {
+                INDArray arr = v.getArr();
+                if (arr != null && arr.closeable()) {
+                    arr.close();
+                }
+            }
+        }
+    }
+
+    /** Captures the training loss each step (SameDiff's own loss reporting is 0 in M2.1) and passes it on. */
+    private static final class LossRecorder extends BaseListener {
+        private final int epoch;
+        private final TrainingListener[] listeners;
+        private double lastLoss = Double.NaN;
+        private double lossSum;
+        private long examples;
+
+        LossRecorder(int epoch, TrainingListener[] listeners) {
+            this.epoch = epoch;
+            this.listeners = listeners;
+        }
+
+        @Override
+        public boolean isActive(Operation operation) {
+            return operation == Operation.TRAINING;
+        }
+
+        @Override
+        public ListenerVariables requiredVariables(SameDiff sd) {
+            return ListenerVariables.builder().trainingVariables(VaeNames.LOSS).build();
+        }
+
+        @Override
+        public void activationAvailable(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, String varName,
+                INDArray activation) {
+            if (VaeNames.LOSS.equals(varName)) {
+                lastLoss = activation.getDouble(0);
+            }
+        }
+
+        @Override
+        public void iterationDone(SameDiff sd, At at, MultiDataSet dataSet, Loss loss) {
+            int n = (int) dataSet.getFeatures(0).size(0);
+            if (!Double.isFinite(lastLoss)) {
+                throw new TrainingDivergedException("training diverged in epoch " + epoch + " at iteration "
+                        + at.iteration() + ": the loss is " + lastLoss + "; lower the learning rate or check the "
+                        + "inputs");
+            }
+            lossSum += lastLoss * n;
+            examples += n;
+            for (TrainingListener l : listeners) {
+                l.onBatch(epoch, at.iteration(), n, lastLoss);
+            }
+            lastLoss = Double.NaN;
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package io.vae4j.core.model;
+
+import io.vae4j.core.config.Activation;
+import io.vae4j.core.config.Architecture;
+import io.vae4j.core.config.Likelihood;
+import io.vae4j.core.config.VaeConfig;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Builds the SameDiff graph of a {@link VaeConfig}. See {@link VaeNames} for its inputs and outputs.
+ *
+ * <p>Weights are initialised as PyTorch initialises {@code nn.Linear} and {@code nn.Conv2d}: uniform in
+ * +-1/sqrt(fan_in), from a {@link SplittableRandom} seeded with the configuration's seed, so a configuration
+ * always gives the same initial model on every backend.
+ */
+final class VaeGraph {
+    private static final int KERNEL = 4;
+    private static final int STRIDE = 2;
+    private static final int PADDING = 1;
+    private static final double LOG_2PI = Math.log(2 * Math.PI);
+
+    private final VaeConfig config;
+    private final DataType dataType;
+    private final SameDiff sd;
+    private final SplittableRandom init;
+
+    private VaeGraph(VaeConfig config, DataType dataType) {
+        this.config = config;
+        this.dataType = dataType;
+        this.sd = SameDiff.create();
+        this.init = new SplittableRandom(config.seed());
+    }
+
+    /** The whole graph: encoder, KL, and the training, fixed-noise and decoding branches. */
+    static SameDiff build(VaeConfig config, DataType dataType) {
+        return new VaeGraph(config, dataType).build();
+    }
+
+    private SameDiff build() {
+        int d = config.inputSize();
+        int l = config.latentSize();
+        SDVariable x = sd.placeHolder(VaeNames.X, dataType, -1, d);
+        SDVariable beta = sd.constant(VaeNames.BETA, Nd4j.scalar(dataType, config.betaAt(0)));
+
+        SDVariable h = encoderTrunk(x);
+        long trunkWidth = trunkWidth();
+        SDVariable mu = dense(h, trunkWidth, l, "enc_mu", VaeNames.MU);
+
+        // Training branch: eps ~ N(0, I) drawn in the graph. A random op with a dynamic shape repeats its values in
+        // M2.1, so draw a fixed [batchSize, latent] block and slice it to the batch at hand.
+        SDVariable zTrain;
+        SDVariable zEps;
+        SDVariable kl = null;
+        if (config.isVariational()) {
+            SDVariable logVar = dense(h, trunkWidth, l, "enc_logvar", VaeNames.LOGVAR);
+            kl = gaussianKl(mu, logVar);
+            SDVariable sigma = sd.math().exp("sigma", logVar.mul(0.5));
+            SDVariable noise = sd.random().normal("eps_block", 0.0, 1.0, dataType, config.batchSize(), l);
+            SDVariable begin = sd.constant("eps_begin", Nd4j.createFromArray(0, 0));
+            SDVariable size = sd.shape("eps_size", mu).castTo(DataType.INT);
+            SDVariable epsTrain = sd.slice("eps_train", noise, begin, size);
+            zTrain = mu.add(VaeNames.Z_TRAIN, sigma.mul(epsTrain));
+            SDVariable eps = sd.placeHolder(VaeNames.EPS, dataType, -1, l);
+            zEps = mu.add(VaeNames.Z_EPS, sigma.mul(eps));
+        } else {
+            zTrain = sd.identity(VaeNames.Z_TRAIN, mu);
+            zEps = sd.identity(VaeNames.Z_EPS, mu);
+        }
+
+        SDVariable reconTrain = reconstructionNll(x, decoder(zTrain, VaeNames.TRAIN_PREFIX),
+                VaeNames.RECON_TRAIN, VaeNames.TRAIN_PREFIX);
+        lossOf(reconTrain, kl, beta, VaeNames.LOSS);
+
+        SDVariable outEps = decoder(zEps, VaeNames.EPS_PREFIX);
+        pixelMean(outEps, VaeNames.MEAN_EPS);
+        SDVariable reconEps = reconstructionNll(x, outEps, VaeNames.RECON_EPS, VaeNames.EPS_PREFIX);
+        lossOf(reconEps, kl, beta, VaeNames.LOSS_EPS);
+
+        SDVariable zIn = sd.placeHolder(VaeNames.Z_IN, dataType, -1, l);
+        SDVariable xTarget = sd.placeHolder(VaeNames.X_TARGET, dataType, -1, d);
+        SDVariable outZ = decoder(zIn, VaeNames.Z_PREFIX);
+        pixelMean(outZ, VaeNames.MEAN_Z);
+        reconstructionNll(xTarget, outZ, VaeNames.NLL_Z, VaeNames.Z_PREFIX);
+
+        sd.setLossVariables(VaeNames.LOSS);
+        return sd;
+    }
+
+    /** Mean over the batch of (reconstruction + beta * KL); just the reconstruction for an autoencoder. */
+    private void lossOf(SDVariable recon, SDVariable kl, SDVariable beta, String name) {
+        SDVariable perExample = kl == null ? recon : recon.add(kl.mul(beta));
+        perExample.mean(name, 0);
+    }
+
+    /** Analytic KL(N(mu, exp(logVar)) || N(0, I)) = -1/2 sum(1 + logVar - mu^2 - exp(logVar)), per example. */
+    private SDVariable gaussianKl(SDVariable mu, SDVariable logVar) {
+        SDVariable inner = logVar.add(1.0).sub(sd.math().square(mu)).sub(sd.math().exp(logVar));
+        return rowSum(inner, config.latentSize(), null).mul(VaeNames.KL, -0.5);
+    }
+
+    /**
+     * Per-example negative log-likelihood of x under the decoder output, summed over pixels.
+     * Bernoulli on logits l: max(l, 0) - l*x + log(1 + exp(-|l|)), exact and finite for any l.
+     * Gaussian with mean m and fixed variance v: (x - m)^2 / (2v) + log(2 pi v) / 2.
+     */
+    private SDVariable reconstructionNll(SDVariable x, SDVariable out, String name, String prefix) {
+        if (config.likelihood() == Likelihood.BERNOULLI) {
+            SDVariable relu = sd.nn().relu(prefix + "nll_relu", out, 0.0);
+            SDVariable softplus = sd.nn().softplus(prefix + "nll_softplus", sd.math().abs(out).neg());
+            return rowSum(relu.sub(out.mul(x)).add(softplus), config.inputSize(), name);
+        }
+        double v = config.gaussianVariance();
+        SDVariable sq = sd.math().square(x.sub(out));
+        return rowSum(sq, config.inputSize(), null).mul(1.0 / (2 * v)).add(name, 0.5 * config.inputSize() * (LOG_2PI + Math.log(v)));
+    }
+
+    /**
+     * Sum over dimension 1 of a [n, width] variable. A sum over a dimension of size 1 fails inside SameDiff in
+     * M2.1 (NullPointerException in BaseReduceOp.noOp), so width 1 is a reshape instead.
+     */
+    private SDVariable rowSum(SDVariable v, long width, String name) {
+        if (width == 1) {
+            return name == null ? v.reshape(-1) : sd.reshape(name, v, -1);
+        }
+        return name == null ? v.sum(1) : v.sum(name, 1);
+    }
+
+    /** Pixel means: sigmoid of the logits for Bernoulli, the output itself for Gaussian. */
+    private SDVariable pixelMean(SDVariable out, String name) {
+        return config.likelihood() == Likelihood.BERNOULLI ? sd.nn().sigmoid(name, out) : sd.identity(name, out);
+    }
+
+    /** Encoder up to (not including) the mu and log-variance heads. */
+    private SDVariable encoderTrunk(SDVariable x) {
+        SDVariable h = x;
+        long width = config.inputSize();
+        if (config.architecture() == Architecture.CONV) {
+            h = x.reshape(-1, config.channels(), config.height(), config.width());
+            long in = config.channels();
+            int side = 1;
+            for (int i = 0; i < config.convChannels().size(); i++) {
+                long out = config.convChannels().get(i);
+                SDVariable w = param("enc_conv" + i + "_W", in * KERNEL * KERNEL, KERNEL, KERNEL, in, out);
+                SDVariable b = param("enc_conv" + i + "_b", in * KERNEL * KERNEL, out);
+                Conv2DConfig conv = Conv2DConfig.builder().kH(KERNEL).kW(KERNEL).sH(STRIDE).sW(STRIDE)
+                        .pH(PADDING).pW(PADDING).dataFormat("NCHW").build();
+                h = activation(sd.cnn().conv2d("enc_conv" + i, h, w, b, conv), "enc_conv" + i + "_act");
+                in = out;
+                side *= STRIDE;
+            }
+            width = in * (config.height() / side) * (config.width() / side);
+            h = h.reshape(-1, width);
+        }
+        List<Integer> hidden = config.encoderHidden();
+        for (int i = 0; i < hidden.size(); i++) {
+            h = activation(dense(h, width, hidden.get(i), "enc_dense" + i, null), "enc_dense" + i + "_act");
+            width = hidden.get(i);
+        }
+        return h;
+    }
+
+    private long trunkWidth() {
+        List<Integer> hidden = config.encoderHidden();
+        if (!hidden.isEmpty()) {
+            return hidden.get(hidden.size() - 1);
+        }
+        if (config.architecture() == Architecture.CONV) {
+            int side = 1 << config.convChannels().size();
+            return (long) last(config.convChannels()) * (config.height() / side) * (config.width() / side);
+        }
+        return config.inputSize();
+    }
+
+    /**
+     * Decoder from z to the output layer (logits for Bernoulli, means for Gaussian), flattened to
+     * [n, inputSize]. Weights are created by the first branch and shared by the others.
+     */
+    private SDVariable decoder(SDVariable z, String prefix) {
+        SDVariable h = z;
+        long width = config.latentSize();
+        List<Integer> hidden = config.decoderHidden();
+        for (int i = 0; i < hidden.size(); i++) {
+            h = activation(dense(h, width, hidden.get(i), "dec_dense" + i, prefix + "dec_dense" + i),
+                    prefix + "dec_dense" + i + "_act");
+            width = hidden.get(i);
+        }
+        if (config.architecture() == Architecture.MLP) {
+            return dense(h, width, config.inputSize(), "dec_out", prefix + "dec_out");
+        }
+        List<Integer> channels = config.convChannels();
+        int n = channels.size();
+        int side = 1 << n;
+        long c = last(channels);
+        long cells = c * (config.height() / side) * (config.width() / side);
+        h = activation(dense(h, width, cells, "dec_proj", prefix + "dec_proj"), prefix + "dec_proj_act");
+        h = h.reshape(-1, c, config.height() / side, config.width() / side);
+        for (int i = n - 1; i >= 0; i--) {
+            long out = i == 0 ? config.channels() : channels.get(i - 1);
+            String layer = "dec_deconv" + (n - 1 - i);
+            SDVariable w = weight(layer + "_W", c * KERNEL * KERNEL, KERNEL, KERNEL, out, c);
+            SDVariable b = weight(layer + "_b", c * KERNEL * KERNEL, out);
+            DeConv2DConfig deconv = DeConv2DConfig.builder().kH(KERNEL).kW(KERNEL).sH(STRIDE).sW(STRIDE)
+                    .pH(PADDING).pW(PADDING).dataFormat("NCHW").build();
+            h = sd.cnn().deconv2d(prefix + layer, h, w, b, deconv);
+            if (i > 0) {
+                h = activation(h, prefix + layer + "_act");
+            }
+            c = out;
+        }
+        return h.reshape(-1, config.inputSize());
+    }
+
+    /** x W + b with weights named {@code layer_W}, {@code layer_b}, created on first use. */
+    private SDVariable dense(SDVariable x, long in, long out, String layer, String outputName) {
+        SDVariable w = weight(layer + "_W", in, in, out);
+        SDVariable b = weight(layer + "_b", in, out);
+        return outputName == null ? x.mmul(w).add(b) : x.mmul(w).add(outputName, b);
+    }
+
+    /** A trainable variable, or the existing one of that name when a decoder branch shares weights. */
+    private SDVariable weight(String name, long fanIn, long... shape) {
+        return sd.hasVariable(name) ? sd.getVariable(name) : param(name, fanIn, shape);
+    }
+
+    private SDVariable param(String name, long fanIn, long... shape) {
+        double bound = 1.0 / Math.sqrt(fanIn);
+        long n = 1;
+        for (long s : shape) {
+            n *= s;
+        }
+        double[] values = new double[Math.toIntExact(n)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (init.nextDouble() * 2 - 1) * bound;
+        }
+        INDArray arr = Nd4j.create(values, shape, DataType.DOUBLE).castTo(dataType);
+        return sd.var(name, arr);
+    }
+
+    private SDVariable activation(SDVariable h, String name) {
+        Activation a = config.activation();
+        return switch (a) {
+            case RELU -> sd.nn().relu(name, h, 0.0);
+            case LEAKY_RELU -> sd.nn().leakyRelu(name, h, 0.01);
+            case ELU -> sd.nn().elu(name, h);
+            case TANH -> sd.nn().tanh(name, h);
+            case SIGMOID -> sd.nn().sigmoid(name, h);
+            case SOFTPLUS -> sd.nn().softplus(name, h);
+        };
+    }
+
+    private static int last(List<Integer> values) {
+        return values.get(values.size() - 1);
+    }
+}

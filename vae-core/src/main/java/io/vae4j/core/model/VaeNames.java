@@ -1,0 +1,62 @@
+package io.vae4j.core.model;
+
+/**
+ * Names of the placeholders and outputs of the VAE graph, in one place so that no name is reused.
+ *
+ * <p>The graph has one encoder and three decoder branches that share the decoder's weights:
+ * <ul>
+ *   <li>training: z = mu + exp(logvar / 2) * eps with eps drawn inside the graph; its {@link #LOSS} is what
+ *       Adam minimises;</li>
+ *   <li>fixed noise: the same computation with eps fed through the {@link #EPS} placeholder, for evaluation,
+ *       anomaly scores and tests;</li>
+ *   <li>decoding: z fed through {@link #Z_IN}, for sampling, interpolation and importance sampling.</li>
+ * </ul>
+ */
+public final class VaeNames {
+    /** Placeholder: flattened inputs, shape [batch, inputSize]. */
+    public static final String X = "x";
+    /** Placeholder: standard normal noise for the fixed-noise branch, shape [batch, latentSize]. */
+    public static final String EPS = "eps";
+    /** Placeholder: latent codes for the decoding branch, shape [n, latentSize]. */
+    public static final String Z_IN = "z_in";
+    /** Placeholder: the inputs whose likelihood under {@link #Z_IN} is wanted, shape [n, inputSize]. */
+    public static final String X_TARGET = "x_target";
+    /** Constant: the current KL weight. */
+    public static final String BETA = "beta";
+
+    /** Encoder output: posterior means, [batch, latentSize]. */
+    public static final String MU = "mu";
+    /** Encoder output: posterior log-variances, [batch, latentSize] (VAE only). */
+    public static final String LOGVAR = "logvar";
+    /** Per-example analytic KL(q(z|x) || N(0, I)), [batch] (VAE only). */
+    public static final String KL = "kl";
+
+    /** Training branch: latent sample. */
+    public static final String Z_TRAIN = "z_train";
+    /** Training branch: per-example reconstruction NLL, [batch]. */
+    public static final String RECON_TRAIN = "recon_train";
+    /** Training branch: the scalar loss, mean over the batch of (reconstruction + beta * KL). */
+    public static final String LOSS = "loss";
+
+    /** Fixed-noise branch: latent sample mu + sigma * eps (mu for AE). */
+    public static final String Z_EPS = "z_eps";
+    /** Fixed-noise branch: per-example reconstruction NLL, [batch]. */
+    public static final String RECON_EPS = "recon_eps";
+    /** Fixed-noise branch: pixel means of the reconstruction, [batch, inputSize]. */
+    public static final String MEAN_EPS = "mean_eps";
+    /** Fixed-noise branch: scalar loss with beta, mean over the batch; used by the gradient check. */
+    public static final String LOSS_EPS = "loss_eps";
+
+    /** Decoding branch: pixel means decoded from {@link #Z_IN}, [n, inputSize]. */
+    public static final String MEAN_Z = "mean_z";
+    /** Decoding branch: per-row -log p(x_target | z_in), [n]. */
+    public static final String NLL_Z = "nll_z";
+
+    /** Name prefixes of the three decoder branches. */
+    static final String TRAIN_PREFIX = "train_";
+    static final String EPS_PREFIX = "eps_";
+    static final String Z_PREFIX = "zin_";
+
+    private VaeNames() {
+    }
+}

@@ -1,0 +1,73 @@
+package io.vae4j.core.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Small synthetic data for tests: reproducible from a seed, no files. Shared with other modules' tests. */
+public final class TestData {
+    private TestData() {
+    }
+
+    /**
+     * n binary "images" of the given size made of a few random prototypes with pixel noise, so there is
+     * structure to learn: each example copies one of {@code prototypes} patterns and flips 5% of its pixels.
+     */
+    public static INDArray binaryPatterns(int n, int size, int prototypes, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        boolean[][] protos = new boolean[prototypes][size];
+        for (boolean[] p : protos) {
+            for (int j = 0; j < size; j++) {
+                p[j] = rnd.nextBoolean();
+            }
+        }
+        float[][] data = new float[n][size];
+        for (int i = 0; i < n; i++) {
+            boolean[] p = protos[rnd.nextInt(prototypes)];
+            for (int j = 0; j < size; j++) {
+                boolean on = p[j] ^ (rnd.nextDouble() < 0.05);
+                data[i][j] = on ? 1f : 0f;
+            }
+        }
+        return Nd4j.createFromArray(data);
+    }
+
+    /** n rows of values uniform in [0, 1]. */
+    public static INDArray uniform(int n, int size, long seed, DataType dataType) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[][] data = new double[n][size];
+        for (double[] row : data) {
+            for (int j = 0; j < size; j++) {
+                row[j] = rnd.nextDouble();
+            }
+        }
+        return Nd4j.createFromArray(data).castTo(dataType);
+    }
+
+    /** n rows of N(0, 1) values, drawn in double from a seeded Java generator. */
+    public static INDArray gaussian(int n, int size, long seed, DataType dataType) {
+        java.util.Random rnd = new java.util.Random(seed);
+        double[][] data = new double[n][size];
+        for (double[] row : data) {
+            for (int j = 0; j < size; j++) {
+                row[j] = rnd.nextGaussian();
+            }
+        }
+        return Nd4j.createFromArray(data).castTo(dataType);
+    }
+
+    /** An iterator over the rows of x in fixed order, with null labels. */
+    public static DataSetIterator iterator(INDArray x, int batchSize) {
+        List<DataSet> rows = new ArrayList<>();
+        for (int i = 0; i < x.size(0); i++) {
+            rows.add(new DataSet(x.getRow(i, true), null));
+        }
+        return new ListDataSetIterator<>(rows, batchSize);
+    }
+}
