@@ -1,6 +1,9 @@
 package io.vae4j.core.model;
 
 import io.vae4j.core.config.VaeConfig;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
@@ -10,36 +13,91 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /**
- * Feeds a user's {@link DataSetIterator} to SameDiff's fit: features only (labels dropped, as the unsupervised
- * training configuration requires), flattened, cast and checked. It declares itself async-capable, so SameDiff
- * prefetches batches on a background thread and this work stays off the training thread.
+ * One epoch of a user's {@link DataSetIterator}, prepared for SameDiff's fit on a background thread: features only
+ * (labels dropped, as the unsupervised training configuration requires), flattened, cast and checked, a few
+ * batches ahead of the training thread.
+ *
+ * <p>ND4J's own async wrapper deadlocks when the source throws (the consumer waits for a batch that never comes),
+ * so this one passes a failure through the queue and rethrows it on the training thread. It reports
+ * {@code asyncSupported() == false} so that SameDiff does not wrap it again.
  */
-final class TrainingBatches implements MultiDataSetIterator {
+final class TrainingBatches implements MultiDataSetIterator, AutoCloseable {
     private static final long serialVersionUID = 1L;
+    private static final int AHEAD = 4;
+    private static final Object END = new Object();
 
-    private final DataSetIterator source;
-    private final VaeConfig config;
-    private final DataType dataType;
-    private long batchIndex;
+    private final transient BlockingQueue<Object> queue = new ArrayBlockingQueue<>(AHEAD);
+    private final transient Thread worker;
+    private volatile boolean stopped;
+    private transient Object pending;
 
+    /** Starts reading the source from where it stands now; the caller resets it beforehand. */
     TrainingBatches(DataSetIterator source, VaeConfig config, DataType dataType) {
-        this.source = source;
-        this.config = config;
-        this.dataType = dataType;
+        worker = new Thread(() -> produce(source, config, dataType), "vae-batches");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    private void produce(DataSetIterator source, VaeConfig config, DataType dataType) {
+        try {
+            long index = 0;
+            while (!stopped && source.hasNext()) {
+                DataSet ds = source.next();
+                INDArray x = Inputs.flat(ds.getFeatures(), config, dataType, "training batch " + index);
+                if (x.size(0) > config.batchSize()) {
+                    throw new IllegalArgumentException("training batch " + index + " has " + x.size(0)
+                            + " examples but the model's batchSize is " + config.batchSize()
+                            + "; give the iterator a batch size <= " + config.batchSize()
+                            + " or build the model with a larger batchSize");
+                }
+                index++;
+                put(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x}, null));
+            }
+            put(END);
+        } catch (RuntimeException | Error e) {
+            put(e);
+        }
+    }
+
+    private void put(Object item) {
+        try {
+            while (!stopped && !queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
+                // wait for the training thread, or for close()
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (pending == null) {
+            try {
+                pending = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the next training batch", e);
+            }
+        }
+        if (pending instanceof RuntimeException e) {
+            pending = END;
+            throw e;
+        }
+        if (pending instanceof Error e) {
+            pending = END;
+            throw e;
+        }
+        return pending != END;
     }
 
     @Override
     public MultiDataSet next() {
-        DataSet ds = source.next();
-        long index = batchIndex++;
-        INDArray x = Inputs.flat(ds.getFeatures(), config, dataType, "training batch " + index);
-        if (x.size(0) > config.batchSize()) {
-            throw new IllegalArgumentException("training batch " + index + " has " + x.size(0)
-                    + " examples but the model's batchSize is " + config.batchSize()
-                    + "; give the iterator a batch size <= " + config.batchSize()
-                    + " or build the model with a larger batchSize");
+        if (!hasNext()) {
+            throw new java.util.NoSuchElementException("no more training batches in this epoch");
         }
-        return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x}, null);
+        MultiDataSet batch = (MultiDataSet) pending;
+        pending = null;
+        return batch;
     }
 
     @Override
@@ -48,24 +106,18 @@ final class TrainingBatches implements MultiDataSetIterator {
     }
 
     @Override
-    public boolean hasNext() {
-        return source.hasNext();
-    }
-
-    @Override
     public boolean resetSupported() {
-        return source.resetSupported();
+        return false;
     }
 
     @Override
     public boolean asyncSupported() {
-        return true;
+        return false;
     }
 
     @Override
     public void reset() {
-        source.reset();
-        batchIndex = 0;
+        throw new UnsupportedOperationException("one TrainingBatches covers one epoch");
     }
 
     @Override
@@ -76,5 +128,17 @@ final class TrainingBatches implements MultiDataSetIterator {
     @Override
     public MultiDataSetPreProcessor getPreProcessor() {
         return null;
+    }
+
+    /** Stops the background thread; safe to call at any point. */
+    @Override
+    public void close() {
+        stopped = true;
+        queue.clear();
+        try {
+            worker.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

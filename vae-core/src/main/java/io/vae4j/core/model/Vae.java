@@ -148,7 +148,6 @@ public final class Vae implements AutoCloseable {
             throw new IllegalArgumentException("training for " + epochs + " epochs needs an iterator that supports "
                     + "reset(); this one does not");
         }
-        TrainingBatches batches = new TrainingBatches(data, config, dataType);
         INDArray betaArr = sd.getVariable(VaeNames.BETA).getArr();
         List<EpochSummary> summaries = new ArrayList<>(epochs);
         for (int e = 0; e < epochs; e++) {
@@ -157,14 +156,19 @@ public final class Vae implements AutoCloseable {
             betaArr.assign(beta);
             Nd4j.getRandom().setSeed(epochSeed(config.seed(), epoch));
             if (data.resetSupported()) {
-                batches.reset();
+                data.reset();
             }
             for (TrainingListener l : listeners) {
                 l.onEpochStart(epoch, beta);
             }
-            LossRecorder recorder = new LossRecorder(epoch, listeners);
+            LossRecorder recorder = new LossRecorder(epoch, beta, config.isVariational(), listeners);
             long start = System.nanoTime();
-            sd.fit(batches, 1, recorder);
+            try (TrainingBatches batches = new TrainingBatches(data, config, dataType)) {
+                if (!batches.hasNext()) {
+                    throw new IllegalArgumentException("the training data set is empty");
+                }
+                sd.fit(batches, 1, recorder);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             epochsDone++;
             EpochSummary summary = new EpochSummary(epoch, beta,
@@ -430,17 +434,28 @@ public final class Vae implements AutoCloseable {
         }
     }
 
-    /** Captures the training loss each step (SameDiff's own loss reporting is 0 in M2.1) and passes it on. */
+    /**
+     * Captures the training loss of each step and passes it on. SameDiff's own loss reporting gives 0 in M2.1,
+     * because the training session never runs the forward loss op (gradients do not need its value); the
+     * per-example reconstruction and KL vectors are computed, so the loss is assembled from them here.
+     */
     private static final class LossRecorder extends BaseListener {
         private final int epoch;
+        private final double beta;
+        private final boolean variational;
         private final TrainingListener[] listeners;
-        private double lastLoss = Double.NaN;
+        private double reconSum = Double.NaN;
+        private double klSum;
+        private long rows;
         private double lossSum;
         private long examples;
 
-        LossRecorder(int epoch, TrainingListener[] listeners) {
+        LossRecorder(int epoch, double beta, boolean variational, TrainingListener[] listeners) {
             this.epoch = epoch;
+            this.beta = beta;
+            this.variational = variational;
             this.listeners = listeners;
+            this.klSum = variational ? Double.NaN : 0;
         }
 
         @Override
@@ -450,31 +465,43 @@ public final class Vae implements AutoCloseable {
 
         @Override
         public ListenerVariables requiredVariables(SameDiff sd) {
-            return ListenerVariables.builder().trainingVariables(VaeNames.LOSS).build();
+            return variational
+                    ? ListenerVariables.builder().trainingVariables(VaeNames.RECON_TRAIN, VaeNames.KL).build()
+                    : ListenerVariables.builder().trainingVariables(VaeNames.RECON_TRAIN).build();
         }
 
         @Override
         public void activationAvailable(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, String varName,
                 INDArray activation) {
-            if (VaeNames.LOSS.equals(varName)) {
-                lastLoss = activation.getDouble(0);
+            if (VaeNames.RECON_TRAIN.equals(varName)) {
+                reconSum = activation.sumNumber().doubleValue();
+                rows = activation.length();
+            } else if (VaeNames.KL.equals(varName)) {
+                klSum = activation.sumNumber().doubleValue();
             }
         }
 
         @Override
         public void iterationDone(SameDiff sd, At at, MultiDataSet dataSet, Loss loss) {
             int n = (int) dataSet.getFeatures(0).size(0);
-            if (!Double.isFinite(lastLoss)) {
+            if (rows != n) {
+                throw new IllegalStateException("SameDiff did not report the reconstruction term of iteration "
+                        + at.iteration() + "; the training loss cannot be computed");
+            }
+            double value = (reconSum + beta * klSum) / n;
+            if (!Double.isFinite(value)) {
                 throw new TrainingDivergedException("training diverged in epoch " + epoch + " at iteration "
-                        + at.iteration() + ": the loss is " + lastLoss + "; lower the learning rate or check the "
+                        + at.iteration() + ": the loss is " + value + "; lower the learning rate or check the "
                         + "inputs");
             }
-            lossSum += lastLoss * n;
+            lossSum += value * n;
             examples += n;
             for (TrainingListener l : listeners) {
-                l.onBatch(epoch, at.iteration(), n, lastLoss);
+                l.onBatch(epoch, at.iteration(), n, value);
             }
-            lastLoss = Double.NaN;
+            reconSum = Double.NaN;
+            klSum = variational ? Double.NaN : 0;
+            rows = 0;
         }
     }
 }

@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Small synthetic data for tests: reproducible from a seed, no files. Shared with other modules' tests. */
 public final class TestData {
@@ -62,12 +63,16 @@ public final class TestData {
         return Nd4j.createFromArray(data).castTo(dataType);
     }
 
-    /** An iterator over the rows of x in fixed order, with null labels. */
+    /**
+     * An iterator over the rows of x in fixed order and batches of the given size (the last may be smaller).
+     * Labels are the features themselves, as for an autoencoder; the model ignores them.
+     */
     public static DataSetIterator iterator(INDArray x, int batchSize) {
-        List<DataSet> rows = new ArrayList<>();
-        for (int i = 0; i < x.size(0); i++) {
-            rows.add(new DataSet(x.getRow(i, true), null));
+        List<DataSet> batches = new ArrayList<>();
+        for (long i = 0; i < x.size(0); i += batchSize) {
+            INDArray b = x.get(NDArrayIndex.interval(i, Math.min(i + batchSize, x.size(0))), NDArrayIndex.all());
+            batches.add(new DataSet(b, b));
         }
-        return new ListDataSetIterator<>(rows, batchSize);
+        return new ListDataSetIterator<>(batches, 1);
     }
 }
