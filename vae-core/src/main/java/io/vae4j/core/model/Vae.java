@@ -171,9 +171,8 @@ public final class Vae implements AutoCloseable {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             epochsDone++;
-            EpochSummary summary = new EpochSummary(epoch, beta,
-                    recorder.examples == 0 ? Double.NaN : recorder.lossSum / recorder.examples,
-                    recorder.examples, seconds);
+            EpochSummary summary = new EpochSummary(epoch, beta, recorder.reconTotal / recorder.examples,
+                    recorder.klTotal / recorder.examples, recorder.examples, seconds);
             LOG.debug("epoch {} done: {}", epoch, summary);
             for (TrainingListener l : listeners) {
                 l.onEpochEnd(summary);
@@ -447,7 +446,8 @@ public final class Vae implements AutoCloseable {
         private double reconSum = Double.NaN;
         private double klSum;
         private long rows;
-        private double lossSum;
+        private double reconTotal;
+        private double klTotal;
         private long examples;
 
         LossRecorder(int epoch, double beta, boolean variational, TrainingListener[] listeners) {
@@ -494,7 +494,8 @@ public final class Vae implements AutoCloseable {
                         + at.iteration() + ": the loss is " + value + "; lower the learning rate or check the "
                         + "inputs");
             }
-            lossSum += value * n;
+            reconTotal += reconSum;
+            klTotal += klSum;
             examples += n;
             for (TrainingListener l : listeners) {
                 l.onBatch(epoch, at.iteration(), n, value);
