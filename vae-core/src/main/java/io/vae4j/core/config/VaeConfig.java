@@ -101,7 +101,7 @@ public record VaeConfig(
     }
 
     /** Whether the model has a stochastic latent code and a KL term. */
-    public boolean isVariational() {
+    public boolean variational() {
         return kind == ModelKind.VAE;
     }
 
@@ -110,7 +110,7 @@ public record VaeConfig(
      * first epoch trains without the KL term and epoch {@code warmupEpochs} reaches beta. Always 0 for AE.
      */
     public double betaAt(int epoch) {
-        if (!isVariational()) {
+        if (!variational()) {
             return 0;
         }
         if (warmupEpochs == 0 || epoch >= warmupEpochs) {

@@ -80,11 +80,24 @@ public final class Vae implements AutoCloseable {
         }
         SameDiff sd = VaeGraph.build(config, dataType);
         sd.setTrainingConfig(TrainingConfig.builder()
-                .updater(new Adam(config.learningRate()))
+                .updater(adam(config))
                 .dataSetFeatureMapping(VaeNames.X)
                 .markLabelsUnused()
                 .build());
         return new Vae(config, sd, dataType, 0);
+    }
+
+    /**
+     * Adam with PyTorch's defaults (beta1 0.9, beta2 0.999), and epsilon 1e-8 divided by the batch size. The
+     * reference protocol minimises the loss summed over the batch; this model minimises its batch mean, which
+     * scales every gradient by 1/batchSize. Adam's step is invariant to that scale except through epsilon, so
+     * scaling epsilon the same way makes each step identical to the summed-loss reference. (With epsilon 1e-8 on
+     * the mean loss, weights with tiny gradients, such as those of MNIST's always-black border pixels, learn
+     * measurably slower.)
+     */
+    static Adam adam(VaeConfig config) {
+        return new Adam(config.learningRate(), Adam.DEFAULT_ADAM_BETA1_MEAN_DECAY, Adam.DEFAULT_ADAM_BETA2_VAR_DECAY,
+                Adam.DEFAULT_ADAM_EPSILON / config.batchSize());
     }
 
     /**
@@ -148,6 +161,7 @@ public final class Vae implements AutoCloseable {
             throw new IllegalArgumentException("training for " + epochs + " epochs needs an iterator that supports "
                     + "reset(); this one does not");
         }
+        ensureGradientFunction();
         INDArray betaArr = sd.getVariable(VaeNames.BETA).getArr();
         List<EpochSummary> summaries = new ArrayList<>(epochs);
         for (int e = 0; e < epochs; e++) {
@@ -161,7 +175,7 @@ public final class Vae implements AutoCloseable {
             for (TrainingListener l : listeners) {
                 l.onEpochStart(epoch, beta);
             }
-            LossRecorder recorder = new LossRecorder(epoch, beta, config.isVariational(), listeners);
+            LossRecorder recorder = new LossRecorder(epoch, beta, config.variational(), listeners);
             long start = System.nanoTime();
             try (TrainingBatches batches = new TrainingBatches(data, config, dataType)) {
                 if (!batches.hasNext()) {
@@ -183,8 +197,29 @@ public final class Vae implements AutoCloseable {
     }
 
     /**
+     * Builds the backward graph once, before the first training step. SameDiff prints a line per differentiated op
+     * to System.out while doing so (M2.1); an application's stdout should carry its results, so stdout is muted
+     * for this one call.
+     */
+    private void ensureGradientFunction() {
+        if (sd.getFunction("grad") != null) {
+            return;
+        }
+        synchronized (System.class) {
+            java.io.PrintStream stdout = System.out;
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            try {
+                sd.createGradFunction();
+            } finally {
+                System.setOut(stdout);
+            }
+        }
+    }
+
+    /**
      * The -ELBO of a data set with beta = 1, in nats per example, with one z ~ q(z|x) per example drawn from a
-     * generator seeded with the configuration's seed (so repeated evaluations agree).
+     * generator seeded with the configuration's seed, batch by batch: repeated evaluations of the same batches
+     * agree exactly; another batching draws other (equally distributed) noise.
      */
     public ElboResult evaluate(DataSetIterator data) {
         return evaluate(data, config.seed());
@@ -223,7 +258,7 @@ public final class Vae implements AutoCloseable {
     public LossTerms lossTerms(INDArray x, INDArray eps) {
         open();
         INDArray xf = Inputs.flat(x, config, dataType, "inputs");
-        INDArray e = config.isVariational() ? Inputs.latent(eps, config, dataType) : null;
+        INDArray e = config.variational() ? Inputs.latent(eps, config, dataType) : null;
         if (e != null && e.size(0) != xf.size(0)) {
             throw new IllegalArgumentException("eps has " + e.size(0) + " rows but the inputs have " + xf.size(0));
         }
@@ -231,7 +266,7 @@ public final class Vae implements AutoCloseable {
     }
 
     private LossTerms terms(INDArray x, INDArray eps) {
-        if (!config.isVariational()) {
+        if (!config.variational()) {
             INDArray recon = sd.outputSingle(Map.of(VaeNames.X, x), VaeNames.RECON_EPS);
             return new LossTerms(recon, Nd4j.zeros(recon.dataType(), recon.length()));
         }
@@ -244,7 +279,7 @@ public final class Vae implements AutoCloseable {
     public Encoding encode(INDArray x) {
         open();
         INDArray xf = Inputs.flat(x, config, dataType, "inputs");
-        if (!config.isVariational()) {
+        if (!config.variational()) {
             return new Encoding(sd.outputSingle(Map.of(VaeNames.X, xf), VaeNames.MU), null);
         }
         Map<String, INDArray> out = sd.output(Map.of(VaeNames.X, xf), VaeNames.MU, VaeNames.LOGVAR);
@@ -324,15 +359,15 @@ public final class Vae implements AutoCloseable {
         INDArray xf = Inputs.flat(x, config, dataType, "inputs");
         double[] scores = new double[(int) xf.size(0)];
         try (Noise rng = new Noise(config.seed())) {
-            for (int s = 0; s < (config.isVariational() ? samples : 1); s++) {
-                double[] v = terms(xf, config.isVariational() ? noise(rng, xf.size(0)) : null).negElbo()
+            for (int s = 0; s < (config.variational() ? samples : 1); s++) {
+                double[] v = terms(xf, config.variational() ? noise(rng, xf.size(0)) : null).negElbo()
                         .castTo(DataType.DOUBLE).toDoubleVector();
                 for (int i = 0; i < scores.length; i++) {
                     scores[i] += v[i];
                 }
             }
         }
-        int draws = config.isVariational() ? samples : 1;
+        int draws = config.variational() ? samples : 1;
         for (int i = 0; i < scores.length; i++) {
             scores[i] /= draws;
         }
@@ -352,7 +387,7 @@ public final class Vae implements AutoCloseable {
      */
     public double[] importanceWeightedLogLikelihood(INDArray x, int k, long seed) {
         open();
-        if (!config.isVariational()) {
+        if (!config.variational()) {
             throw new UnsupportedOperationException("the importance-weighted likelihood needs a VAE; this model is a "
                     + "plain autoencoder");
         }

@@ -59,7 +59,7 @@ final class VaeGraph {
         SDVariable zTrain;
         SDVariable zEps;
         SDVariable kl = null;
-        if (config.isVariational()) {
+        if (config.variational()) {
             SDVariable logVar = dense(h, trunkWidth, l, "enc_logvar", VaeNames.LOGVAR);
             kl = gaussianKl(mu, logVar);
             SDVariable sigma = sd.math().exp("sigma", logVar.mul(0.5));

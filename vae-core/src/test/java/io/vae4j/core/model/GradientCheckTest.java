@@ -56,7 +56,7 @@ class GradientCheckTest {
             int batch = 4;
             Map<String, INDArray> feed = new HashMap<>();
             feed.put(VaeNames.X, TestData.uniform(batch, config.inputSize(), 21, DataType.DOUBLE));
-            if (config.isVariational()) {
+            if (config.variational()) {
                 feed.put(VaeNames.EPS, TestData.gaussian(batch, config.latentSize(), 22, DataType.DOUBLE));
             }
             sd.setLossVariables(VaeNames.LOSS_EPS);

@@ -152,6 +152,11 @@ public final class MnistFetcher {
                 byte[] content = gunzip(download(uri));
                 verifyAndWrite(name, content, dir);
                 got.add(name);
+            } catch (Unreachable e) {
+                // No point asking the same host for the other files.
+                failures.add(source.name() + ", " + source.uri() + ": " + e.getMessage());
+                LOG.warn("{}: {}", source.uri(), e.getMessage());
+                break;
             } catch (IOException e) {
                 failures.add(source.name() + ", " + uri + ": " + e.getMessage());
                 LOG.warn("{}: {}", uri, e.getMessage());
@@ -212,7 +217,7 @@ public final class MnistFetcher {
             try {
                 status = conn.getResponseCode();
             } catch (IOException e) {
-                throw new IOException("unreachable (" + describe(e) + ")", e);
+                throw new Unreachable("unreachable (" + describe(e) + ")", e);
             }
             if (status != HttpURLConnection.HTTP_OK) {
                 throw new IOException("HTTP " + status);
@@ -269,6 +274,15 @@ public final class MnistFetcher {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** The host could not be reached at all (DNS, connection refused, connect timeout). */
+    private static final class Unreachable extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Unreachable(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -37,6 +37,23 @@ public record MnistSplit(String name, byte[] pixels, byte[] labels, int count, i
         return (pixels[i * imageSize() + j] & 0xff) / 255f;
     }
 
+    /** The images at the given indices as [n, rows*cols] floats in [0, 1]. */
+    public org.nd4j.linalg.api.ndarray.INDArray features(int... indices) {
+        int size = imageSize();
+        float[] out = new float[indices.length * size];
+        for (int r = 0; r < indices.length; r++) {
+            if (indices[r] < 0 || indices[r] >= count) {
+                throw new IllegalArgumentException("image index " + indices[r] + " is outside the " + count + " "
+                        + name + " images");
+            }
+            for (int j = 0; j < size; j++) {
+                out[r * size + j] = (pixels[indices[r] * size + j] & 0xff) / 255f;
+            }
+        }
+        return org.nd4j.linalg.factory.Nd4j.create(out, new long[] {indices.length, size},
+                org.nd4j.linalg.api.buffer.DataType.FLOAT);
+    }
+
     /** The first n images (or all, if n is larger or not positive). */
     public MnistSplit limit(int n) {
         if (n <= 0 || n >= count) {

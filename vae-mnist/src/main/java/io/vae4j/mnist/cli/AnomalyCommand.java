@@ -1,0 +1,149 @@
+package io.vae4j.mnist.cli;
+
+import io.vae4j.core.model.Vae;
+import io.vae4j.mnist.data.MnistSplit;
+import io.vae4j.mnist.run.MnistData;
+import io.vae4j.mnist.run.RocAuc;
+import io.vae4j.mnist.run.RunFiles;
+import io.vae4j.mnist.run.RunSettings;
+import io.vae4j.mnist.run.TrainingJob;
+import io.vae4j.mnist.viz.ImageGrid;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Anomaly detection with the -ELBO: train without one digit, then see how well the score singles it out. */
+@Command(name = "anomaly", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train on every digit except --holdout, score every test image by its -ELBO (averaged over "
+            + "--samples draws of z), and report the ROC AUC of the held-out digit against the rest. Writes "
+            + "anomaly.json, most_anomalous.png and least_anomalous.png (and the usual training files)."})
+final class AnomalyCommand implements Callable<Integer> {
+    private static final int SHOWN = 32;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--holdout", required = true, paramLabel = "D", description = "The digit left out of training.")
+    int holdout;
+
+    @Option(names = "--samples", paramLabel = "S", defaultValue = "5",
+            description = "Draws of z per test image for its score. Default: ${DEFAULT-VALUE}.")
+    int samples;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/anomaly-<D>).")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        if (holdout < 0 || holdout > 9) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--holdout must be a digit 0-9, got "
+                    + holdout);
+        }
+        if (samples < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be >= 1, got " + samples);
+        }
+        Path runDir = out != null ? out : Path.of("runs", "anomaly-" + holdout);
+        if (Files.exists(runDir.resolve(RunFiles.MODEL))) {
+            throw new UserException(runDir + " already holds a run; choose another --out");
+        }
+        RunSettings settings;
+        try {
+            settings = new RunSettings(model.epochs, model.binarization, model.limit, model.testLimit, holdout);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        VaeCli.logBackend();
+        MnistData mnist = MnistData.load(data.dir(), settings, model.seed, DataOptions.fetcher);
+        Vae vae;
+        try {
+            vae = Vae.create(model.config(mnist.train().rows(), mnist.train().cols()));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), ModelOptions.withFlag(e.getMessage()));
+        }
+        try (Vae v = vae) {
+            TrainingJob.run(v, mnist, runDir, System.err, System.console() != null);
+            MnistSplit test = mnist.test();
+            double[] scores = new double[test.count()];
+            boolean[] isHeldOut = new boolean[test.count()];
+            for (int start = 0; start < test.count(); start += 1000) {
+                int[] idx = java.util.stream.IntStream.range(start, Math.min(test.count(), start + 1000)).toArray();
+                double[] s = v.anomalyScores(test.features(idx), samples);
+                System.arraycopy(s, 0, scores, start, s.length);
+            }
+            for (int i = 0; i < test.count(); i++) {
+                isHeldOut[i] = test.label(i) == holdout;
+            }
+            double auc = RocAuc.of(scores, isHeldOut);
+            Integer[] order = new Integer[scores.length];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
+            int shown = Math.min(SHOWN, order.length);
+            int[] most = new int[shown];
+            int[] least = new int[shown];
+            int heldOutAmongMost = 0;
+            for (int i = 0; i < shown; i++) {
+                most[i] = order[i];
+                least[i] = order[order.length - 1 - i];
+                heldOutAmongMost += isHeldOut[most[i]] ? 1 : 0;
+            }
+            ImageGrid.writePng(ImageGrid.grid(test.features(most), test.rows(), test.cols(), 8, 2),
+                    runDir.resolve("most_anomalous.png"));
+            ImageGrid.writePng(ImageGrid.grid(test.features(least), test.rows(), test.cols(), 8, 2),
+                    runDir.resolve("least_anomalous.png"));
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("holdout_digit", holdout);
+            result.put("roc_auc", auc);
+            result.put("test_images", test.count());
+            result.put("held_out_test_images", count(isHeldOut, true));
+            result.put("mean_score_held_out", mean(scores, isHeldOut, true));
+            result.put("mean_score_rest", mean(scores, isHeldOut, false));
+            result.put("held_out_among_" + shown + "_most_anomalous", heldOutAmongMost);
+            result.put("score", "-ELBO in nats, mean over " + samples + " draws of z");
+            RunFiles.writeJson(runDir.resolve("anomaly.json"), result);
+            PrintWriter stdout = spec.commandLine().getOut();
+            stdout.printf(Locale.ROOT, "Held-out digit %d: ROC AUC %.4f; mean -ELBO %.2f (digit %d) vs %.2f (others); "
+                    + "%d of the %d most anomalous test images are %ds.%nRun directory: %s%n", holdout, auc,
+                    mean(scores, isHeldOut, true), holdout, mean(scores, isHeldOut, false), heldOutAmongMost, shown,
+                    holdout, runDir);
+        }
+        return 0;
+    }
+
+    private static int count(boolean[] flags, boolean value) {
+        int n = 0;
+        for (boolean f : flags) {
+            n += f == value ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static double mean(double[] scores, boolean[] flags, boolean value) {
+        double s = 0;
+        int n = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (flags[i] == value) {
+                s += scores[i];
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : s / n;
+    }
+}

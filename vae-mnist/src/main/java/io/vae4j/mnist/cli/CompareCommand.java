@@ -1,0 +1,135 @@
+package io.vae4j.mnist.cli;
+
+import io.vae4j.core.config.ModelKind;
+import io.vae4j.core.config.VaeConfig;
+import io.vae4j.core.model.Interpolation;
+import io.vae4j.core.model.Vae;
+import io.vae4j.mnist.data.MnistSplit;
+import io.vae4j.mnist.run.MnistData;
+import io.vae4j.mnist.run.RunFiles;
+import io.vae4j.mnist.run.RunSettings;
+import io.vae4j.mnist.run.TrainingJob;
+import io.vae4j.mnist.viz.ImageGrid;
+import io.vae4j.mnist.viz.LatentPlots;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** A VAE and a plain autoencoder trained with the same settings, drawn side by side. */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a VAE and a plain autoencoder with the same settings (into vae/ and ae/ under --out) "
+            + "and draw them side by side: interpolation strips (compare_interpolation.png), latent scatter "
+            + "(compare_latent.png) and samples decoded from z ~ N(0, I) (compare_samples.png). "
+            + "Try --latent 2 to see the latent spaces directly."})
+final class CompareCommand implements Callable<Integer> {
+    /** Interpolate between the first test images of these digit pairs. */
+    private static final int[][] DIGIT_PAIRS = {{0, 1}, {4, 9}, {3, 6}, {7, 2}};
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/compare).")
+    Path out;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "10",
+            description = "Images per interpolation strip. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Override
+    public Integer call() throws IOException {
+        if (steps < 2 || steps > 50) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be in [2, 50], got " + steps);
+        }
+        Path dir = out != null ? out : Path.of("runs", "compare");
+        for (String sub : new String[] {"vae", "ae"}) {
+            if (Files.exists(dir.resolve(sub).resolve(RunFiles.MODEL))) {
+                throw new UserException(dir.resolve(sub) + " already holds a run; choose another --out");
+            }
+        }
+        RunSettings settings;
+        try {
+            settings = new RunSettings(model.epochs, model.binarization, model.limit, model.testLimit, -1);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        VaeCli.logBackend();
+        MnistData mnist = MnistData.load(data.dir(), settings, model.seed, DataOptions.fetcher);
+        MnistSplit test = mnist.test();
+        VaeConfig base;
+        try {
+            base = model.config(test.rows(), test.cols());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), ModelOptions.withFlag(e.getMessage()));
+        }
+        int[][] pairs = pairs(test);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        List<BufferedImage> interpolations = new ArrayList<>();
+        List<BufferedImage> scatters = new ArrayList<>();
+        List<BufferedImage> samples = new ArrayList<>();
+        for (ModelKind kind : new ModelKind[] {ModelKind.VAE, ModelKind.AE}) {
+            String name = kind.name();
+            Path runDir = dir.resolve(name.toLowerCase(Locale.ROOT));
+            try (Vae vae = Vae.create(base.toBuilder().optKind(kind).build())) {
+                TrainingJob.Result r = TrainingJob.run(vae, mnist, runDir, System.err, System.console() != null);
+                summary.put(name.toLowerCase(Locale.ROOT), Map.of("test_neg_elbo", r.finalTest().negElbo(),
+                        "test_recon", r.finalTest().reconstruction(), "test_kl", r.finalTest().kl()));
+                List<BufferedImage> strips = LatentPlots.strips(vae, test, pairs, steps, Interpolation.LINEAR);
+                List<String> captions = new ArrayList<>();
+                for (int[] p : pairs) {
+                    captions.add(name + ": digit " + test.label(p[0]) + " to digit " + test.label(p[1]));
+                }
+                interpolations.add(ImageGrid.captioned(captions, strips));
+                scatters.add(LatentPlots.scatter(vae, test, 5000, name + " posterior means"));
+                samples.add(ImageGrid.captioned(List.of(name + ": decoded z ~ N(0, I)"),
+                        List.of(ImageGrid.grid(vae.sample(64, 1), test.rows(), test.cols(), 8, 2))));
+            }
+        }
+        ImageGrid.writePng(ImageGrid.sideBySide(interpolations), dir.resolve("compare_interpolation.png"));
+        ImageGrid.writePng(ImageGrid.sideBySide(scatters), dir.resolve("compare_latent.png"));
+        ImageGrid.writePng(ImageGrid.sideBySide(samples), dir.resolve("compare_samples.png"));
+        RunFiles.writeJson(dir.resolve("compare.json"), summary);
+        spec.commandLine().getOut().printf(Locale.ROOT, "VAE test -ELBO %.2f, AE test reconstruction NLL %.2f.%n"
+                + "Wrote compare_interpolation.png, compare_latent.png and compare_samples.png to %s%n",
+                ((Map<?, ?>) summary.get("vae")).get("test_neg_elbo"), ((Map<?, ?>) summary.get("ae")).get("test_recon"),
+                dir);
+        return 0;
+    }
+
+    /** Index pairs of the first test image of each digit pair that the test set has. */
+    private static int[][] pairs(MnistSplit test) {
+        int[] first = new int[10];
+        java.util.Arrays.fill(first, -1);
+        for (int i = 0; i < test.count(); i++) {
+            if (first[test.label(i)] < 0) {
+                first[test.label(i)] = i;
+            }
+        }
+        List<int[]> out = new ArrayList<>();
+        for (int[] p : DIGIT_PAIRS) {
+            if (first[p[0]] >= 0 && first[p[1]] >= 0) {
+                out.add(new int[] {first[p[0]], first[p[1]]});
+            }
+        }
+        if (out.isEmpty()) {
+            out.add(new int[] {0, Math.min(1, test.count() - 1)});
+        }
+        return out.toArray(new int[0][]);
+    }
+}

@@ -1,0 +1,108 @@
+package io.vae4j.mnist.cli;
+
+import io.vae4j.core.eval.ElboResult;
+import io.vae4j.core.model.Vae;
+import io.vae4j.mnist.data.MnistIterator;
+import io.vae4j.mnist.run.MnistData;
+import io.vae4j.mnist.run.RunFiles;
+import io.vae4j.mnist.run.RunSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Test-set -ELBO and the importance-weighted NLL estimate of a trained model. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Evaluate a trained model on the MNIST test set: -ELBO (reconstruction + KL) and the "
+            + "importance-weighted estimate of -log p(x) (Burda et al.), in nats per image. Writes evaluation.json "
+            + "into the run directory."})
+final class EvaluateCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
+    private static final int CHUNK = 100;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Run directory or model file.")
+    Path model;
+
+    @Option(names = "--iwae-k", paramLabel = "K", defaultValue = "5000",
+            description = "Importance samples per image for the NLL estimate (0: skip it). Default: ${DEFAULT-VALUE}.")
+    int k;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+            description = "Evaluate on the first N test images (0: all 10,000).")
+    int limit;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the evaluation noise.")
+    long seed;
+
+    @Override
+    public Integer call() throws IOException {
+        if (k < 0 || limit < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--iwae-k and --limit must be >= 0");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        VaeCli.logBackend();
+        try (Vae vae = Models.load(model)) {
+            RunSettings trained = Models.settings(model, vae.epochsDone());
+            RunSettings settings = new RunSettings(trained.epochs(), trained.binarization(), 0, limit, -1);
+            MnistData mnist = MnistData.load(data.dir(), settings, vae.config().seed(), DataOptions.fetcher);
+            ElboResult elbo = vae.evaluate(mnist.testIterator(1000), seed);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("test_images", elbo.examples());
+            result.put("binarization", settings.binarization());
+            result.put("test_neg_elbo", elbo.negElbo());
+            result.put("test_recon", elbo.reconstruction());
+            result.put("test_kl", elbo.kl());
+            out.printf(Locale.ROOT, "test -ELBO  %.2f nats per image (reconstruction %.2f, KL %.2f), %d images%n",
+                    elbo.negElbo(), elbo.reconstruction(), elbo.kl(), elbo.examples());
+            if (k > 0 && vae.config().variational()) {
+                double nll = importanceWeightedNll(vae, mnist, k);
+                result.put("iwae_k", k);
+                result.put("test_nll_iwae", nll);
+                out.printf(Locale.ROOT, "test NLL    %.2f nats per image (importance-weighted, k=%d)%n", nll, k);
+            } else if (k > 0) {
+                out.println("test NLL    not defined: the model is a plain autoencoder (no posterior to sample)");
+            }
+            RunFiles.writeJson(Models.runDir(model).resolve("evaluation.json"), result);
+        }
+        return 0;
+    }
+
+    private static double importanceWeightedNll(Vae vae, MnistData mnist, int k) {
+        MnistIterator it = mnist.testIterator(CHUNK);
+        double sum = 0;
+        long n = 0;
+        long start = System.nanoTime();
+        long lastLog = start;
+        while (it.hasNext()) {
+            INDArray x = it.next().getFeatures();
+            for (double lp : vae.importanceWeightedLogLikelihood(x, k, 1000 + n)) {
+                sum -= lp;
+            }
+            n += x.size(0);
+            long now = System.nanoTime();
+            if (now - lastLog > 10_000_000_000L) {
+                lastLog = now;
+                double rate = n / ((now - start) / 1e9);
+                LOG.info(String.format(Locale.ROOT, "importance sampling: %d/%d images, NLL so far %.2f, ETA %.0f s",
+                        n, mnist.test().count(), sum / n, (mnist.test().count() - n) / rate));
+            }
+        }
+        return sum / n;
+    }
+}

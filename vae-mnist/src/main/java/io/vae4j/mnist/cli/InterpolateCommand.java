@@ -1,0 +1,67 @@
+package io.vae4j.mnist.cli;
+
+import io.vae4j.core.model.Interpolation;
+import io.vae4j.core.model.Vae;
+import io.vae4j.mnist.run.MnistData;
+import io.vae4j.mnist.viz.ImageGrid;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** A strip of images decoded along a path between two test images' codes. */
+@Command(name = "interpolate", mixinStandardHelpOptions = true,
+        description = "Decode codes along a path between the posterior means of two test images.")
+final class InterpolateCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    ImageOptions image;
+
+    @Option(names = "--from", required = true, paramLabel = "I", description = "Index of the first test image.")
+    int from;
+
+    @Option(names = "--to", required = true, paramLabel = "J", description = "Index of the second test image.")
+    int to;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "10",
+            description = "Images in the strip, both ends included. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--mode", paramLabel = "linear|spherical", defaultValue = "linear",
+            description = "Straight line or great circle (slerp). Default: ${DEFAULT-VALUE}.")
+    Interpolation mode;
+
+    @Override
+    public Integer call() throws IOException {
+        if (steps < 2 || steps > 100) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be in [2, 100], got " + steps);
+        }
+        try (Vae vae = Models.load(image.model)) {
+            MnistData mnist = MnistData.load(data.dir(), Models.settings(image.model, vae.epochsDone()),
+                    vae.config().seed(), DataOptions.fetcher);
+            for (int i : new int[] {from, to}) {
+                if (i < 0 || i >= mnist.test().count()) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "test image index " + i
+                            + " is outside 0.." + (mnist.test().count() - 1));
+                }
+            }
+            INDArray strip = vae.interpolate(mnist.test().features(from), mnist.test().features(to), steps, mode);
+            Path file = image.output("interpolation_" + mode.name().toLowerCase(java.util.Locale.ROOT) + "_" + from
+                    + "_" + to + ".png");
+            ImageGrid.writePng(ImageGrid.grid(strip, mnist.test().rows(), mnist.test().cols(), steps, 3), file);
+            spec.commandLine().getOut().println("Wrote a " + steps + "-step " + mode.name().toLowerCase(
+                    java.util.Locale.ROOT) + " interpolation from test image " + from + " (digit "
+                    + mnist.test().label(from) + ") to " + to + " (digit " + mnist.test().label(to) + ") to " + file);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,119 @@
+package io.vae4j.mnist.cli;
+
+import io.vae4j.core.config.Activation;
+import io.vae4j.core.config.Architecture;
+import io.vae4j.core.config.Likelihood;
+import io.vae4j.core.config.ModelKind;
+import io.vae4j.core.config.VaeConfig;
+import io.vae4j.mnist.data.Binarization;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Every model and training setting of vae-core as a flag; the defaults are the reference protocol. */
+public final class ModelOptions {
+    /** Flag for each configuration field, so errors from the configuration can name the flag to change. */
+    static final Map<String, String> FLAGS = Map.ofEntries(
+            Map.entry("latentSize", "--latent"), Map.entry("encoderHidden", "--hidden"),
+            Map.entry("decoderHidden", "--decoder-hidden"), Map.entry("convChannels", "--conv-channels"),
+            Map.entry("beta", "--beta"), Map.entry("warmupEpochs", "--warmup"),
+            Map.entry("learningRate", "--lr"), Map.entry("batchSize", "--batch-size"),
+            Map.entry("gaussianVariance", "--gaussian-variance"), Map.entry("input height", "--arch"));
+
+    @Option(names = "--model", paramLabel = "vae|ae", description = "VAE, or the plain autoencoder (z = mu, no KL). "
+            + "Default: ${DEFAULT-VALUE}.", defaultValue = "vae")
+    ModelKind kind;
+
+    @Option(names = "--arch", paramLabel = "mlp|conv", description = "Encoder/decoder: fully connected, or conv2d "
+            + "encoder and deconv2d decoder. Default: ${DEFAULT-VALUE}.", defaultValue = "mlp")
+    Architecture architecture;
+
+    @Option(names = "--hidden", split = ",", paramLabel = "N[,N...]",
+            description = "Encoder hidden sizes (the decoder mirrors them). Default: 400.")
+    List<Integer> hidden = List.of(400);
+
+    @Option(names = "--decoder-hidden", split = ",", paramLabel = "N[,N...]",
+            description = "Decoder hidden sizes, if not the mirror of --hidden.")
+    List<Integer> decoderHidden;
+
+    @Option(names = "--conv-channels", split = ",", paramLabel = "C[,C...]",
+            description = "Channels of the stride-2 conv layers (conv only). Default: 32,64.")
+    List<Integer> convChannels = List.of(32, 64);
+
+    @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu",
+            description = "Hidden activation: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    Activation activation;
+
+    @Option(names = "--latent", paramLabel = "N", defaultValue = "20", description = "Latent size. Default: "
+            + "${DEFAULT-VALUE}.")
+    int latent;
+
+    @Option(names = "--likelihood", paramLabel = "bernoulli|gaussian", defaultValue = "bernoulli",
+            description = "p(x|z): Bernoulli on logits, or Gaussian with fixed variance. Default: ${DEFAULT-VALUE}.")
+    Likelihood likelihood;
+
+    @Option(names = "--gaussian-variance", paramLabel = "V", defaultValue = "1.0",
+            description = "Variance of the Gaussian likelihood. Default: ${DEFAULT-VALUE}.")
+    double gaussianVariance;
+
+    @Option(names = "--beta", paramLabel = "B", defaultValue = "1.0", description = "KL weight. Default: "
+            + "${DEFAULT-VALUE}.")
+    double beta;
+
+    @Option(names = "--warmup", paramLabel = "EPOCHS", defaultValue = "0",
+            description = "Raise the KL weight linearly from 0 to beta over this many epochs. Default: "
+                    + "${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Epochs. Default: "
+            + "${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Batch size. Default: "
+            + "${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1e-3", description = "Adam learning rate. "
+            + "Default: ${DEFAULT-VALUE}.")
+    double learningRate;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of initialisation, "
+            + "shuffling, noise and binarization. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--binarize", paramLabel = "none|dynamic|static", defaultValue = "none",
+            description = "Pixels as [0,1] intensities, or Bernoulli samples drawn each epoch (dynamic) or once "
+                    + "(static). Default: ${DEFAULT-VALUE}.")
+    Binarization binarization;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+            description = "Train on the first N training images only (0: all).")
+    int limit;
+
+    @Option(names = "--test-limit", paramLabel = "N", defaultValue = "0",
+            description = "Evaluate each epoch on the first N test images only (0: all).")
+    int testLimit;
+
+    /** The configuration for 28x28 single-channel images (or the given shape). */
+    VaeConfig config(int rows, int cols) {
+        VaeConfig.Builder b = VaeConfig.builder().setInputShape(1, rows, cols).setLatentSize(latent)
+                .optKind(kind).optArchitecture(architecture).optEncoderHidden(hidden).optConvChannels(convChannels)
+                .optActivation(activation).optLikelihood(likelihood).optGaussianVariance(gaussianVariance)
+                .optBeta(beta).optWarmupEpochs(warmup).optLearningRate(learningRate).optBatchSize(batchSize)
+                .optSeed(seed);
+        if (decoderHidden != null) {
+            b.optDecoderHidden(decoderHidden);
+        }
+        return b.build();
+    }
+
+    /** A configuration error with the flag to change named next to the field. */
+    static String withFlag(String message) {
+        for (Map.Entry<String, String> e : FLAGS.entrySet()) {
+            if (message.startsWith(e.getKey())) {
+                return message + " (flag " + e.getValue() + ")";
+            }
+        }
+        return message;
+    }
+}

@@ -1,0 +1,74 @@
+package io.vae4j.mnist.cli;
+
+import io.vae4j.core.backend.BackendInfo;
+import java.io.IOException;
+import java.io.PrintWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code vae} command: trains VAEs on MNIST and draws what they learnt. {@link #main} only parses and runs;
+ * tests call {@link #commandLine()} and {@code execute} the same way.
+ */
+@Command(name = "vae", mixinStandardHelpOptions = true, versionProvider = VaeCli.Version.class,
+        description = "Variational autoencoders on MNIST with Deeplearning4j (SameDiff).",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, SampleCommand.class, ReconstructCommand.class,
+            InterpolateCommand.class, LatentCommand.class, AnomalyCommand.class, CompareCommand.class,
+            ReportCommand.class, CommandLine.HelpCommand.class})
+public final class VaeCli implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(VaeCli.class);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: say what to do, e.g. "
+                + "./vae train");
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line: case-insensitive enum values, one-line user errors. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new VaeCli());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            PrintWriter err = cmd.getErr();
+            Throwable shown = e;
+            if (e instanceof UserException || e instanceof IOException || e instanceof IllegalArgumentException) {
+                err.println(cmd.getCommandName() + ": error: " + e.getMessage());
+            } else {
+                err.println(cmd.getCommandName() + ": failed: " + e);
+                e.printStackTrace(err);
+                shown = null;
+            }
+            if (shown != null) {
+                LOG.debug("user error", shown);
+            }
+            err.flush();
+            return 1;
+        });
+        return cl;
+    }
+
+    /** Logs the ND4J backend actually loaded; the first thing every command that computes does. */
+    static BackendInfo logBackend() {
+        BackendInfo info = BackendInfo.current();
+        LOG.info("ND4J backend: {}", info.describe());
+        return info;
+    }
+
+    /** The project version, for --version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"vae " + io.vae4j.core.io.ProjectVersion.get() + " (Deeplearning4j 1.0.0-M2.1)"};
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.vae4j.mnist.run;
+
+import io.vae4j.core.backend.BackendInfo;
+import io.vae4j.core.eval.ElboResult;
+import io.vae4j.core.io.ProjectVersion;
+import io.vae4j.core.model.Vae;
+import io.vae4j.core.train.EpochSummary;
+import io.vae4j.mnist.data.MnistIterator;
+import io.vae4j.mnist.viz.ImageGrid;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a model on MNIST epoch by epoch and, after each epoch, writes into the run directory: the test -ELBO to
+ * metrics.csv, {@code reconstruction_<epoch>.png}, {@code samples_<epoch>.png} and the checkpoint model.vae.
+ * At the end it writes metrics.json.
+ *
+ * <p>Every file is written atomically, and all of an epoch's files are written under one lock that a shutdown
+ * hook takes on Ctrl-C: an interrupt waits for the epoch's files to be complete, so the run directory always holds
+ * a loadable checkpoint of the last finished epoch and no partial file.
+ */
+public final class TrainingJob {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
+    private static final int SHOWN_RECONSTRUCTIONS = 8;
+    private static final int SHOWN_SAMPLES = 64;
+    /** Prior samples use the same z every epoch, so the pictures show the decoder improving. */
+    private static final long SAMPLE_SEED = 1234;
+
+    /** What a finished (or interrupted) job did. */
+    public record Result(List<MetricsLog.Row> rows, ElboResult finalTest, boolean interrupted) {
+    }
+
+    private TrainingJob() {
+    }
+
+    /**
+     * Trains {@code vae} until it has done {@code settings.epochs()} epochs, continuing from its epoch count
+     * (so a loaded checkpoint resumes where it stopped).
+     */
+    public static Result run(Vae vae, MnistData data, Path runDir, PrintStream console, boolean terminal)
+            throws IOException {
+        RunSettings settings = data.settings();
+        Files.createDirectories(runDir);
+        RunFiles.removeStaleTemporaries(runDir);
+        RunFiles.writeJson(runDir.resolve(RunFiles.SETTINGS), settings);
+        MetricsLog metrics = MetricsLog.open(runDir);
+        int h = data.test().rows();
+        int w = data.test().cols();
+        INDArray shown = MnistIterator.inOrder(data.test(), SHOWN_RECONSTRUCTIONS).next().getFeatures();
+        int batch = vae.config().batchSize();
+        MnistIterator train = data.trainIterator(batch, vae.epochsDone());
+        Progress progress = new Progress(console, terminal, data.train().count(), settings.epochs());
+
+        ReentrantLock outputs = new ReentrantLock();
+        int[] lastCheckpoint = {vae.epochsDone()};
+        Thread hook = new Thread(() -> {
+            try {
+                if (!outputs.tryLock(120, TimeUnit.SECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            console.println();
+            console.println("Interrupted. " + (lastCheckpoint[0] > 0
+                    ? "The checkpoint of epoch " + lastCheckpoint[0] + " in " + runDir + " is complete; continue with: "
+                    + "./vae train --resume " + runDir
+                    : "No epoch had finished, so there is no checkpoint yet."));
+            console.flush();
+        }, "vae-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ElboResult test = null;
+        try {
+            LOG.info("Training {} epochs ({} to {}) on {} images, testing on {}; run directory {}",
+                    settings.epochs() - vae.epochsDone(), vae.epochsDone() + 1, settings.epochs(),
+                    data.train().count(), data.test().count(), runDir);
+            while (vae.epochsDone() < settings.epochs()) {
+                EpochSummary s = vae.fit(train, 1, progress).get(0);
+                test = vae.evaluate(data.testIterator(1000));
+                int epoch = s.epoch() + 1;
+                MetricsLog.Row row = new MetricsLog.Row(epoch, test.negElbo(), test.reconstruction(), test.kl(),
+                        s.negElbo(), s.reconstruction(), s.kl(), s.beta(), s.examplesPerSecond(), s.seconds());
+                outputs.lock();
+                try {
+                    metrics.append(row);
+                    INDArray pair = org.nd4j.linalg.factory.Nd4j.vstack(shown, vae.reconstruct(shown));
+                    ImageGrid.writePng(ImageGrid.grid(pair, h, w, SHOWN_RECONSTRUCTIONS, 3),
+                            runDir.resolve("reconstruction_" + epoch + ".png"));
+                    ImageGrid.writePng(ImageGrid.grid(vae.sample(SHOWN_SAMPLES, SAMPLE_SEED), h, w, 8, 2),
+                            runDir.resolve("samples_" + epoch + ".png"));
+                    vae.save(runDir.resolve(RunFiles.MODEL));
+                    lastCheckpoint[0] = epoch;
+                } finally {
+                    outputs.unlock();
+                }
+                LOG.info(String.format(java.util.Locale.ROOT,
+                        "epoch %d/%d: test -ELBO %.2f (recon %.2f, KL %.2f), train -ELBO %.2f, beta %.2f, "
+                                + "%,.0f samples/s, %.1f s",
+                        epoch, settings.epochs(), test.negElbo(), test.reconstruction(), test.kl(), s.negElbo(),
+                        s.beta(), s.examplesPerSecond(), s.seconds()));
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running
+            }
+        }
+        if (test == null) {
+            test = vae.evaluate(data.testIterator(1000));
+        }
+        writeSummary(runDir, vae, metrics.rows(), test, settings);
+        return new Result(metrics.rows(), test, false);
+    }
+
+    private static void writeSummary(Path runDir, Vae vae, List<MetricsLog.Row> rows, ElboResult test,
+                                     RunSettings settings) throws IOException {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("epochs", vae.epochsDone());
+        summary.put("test_neg_elbo", test.negElbo());
+        summary.put("test_recon", test.reconstruction());
+        summary.put("test_kl", test.kl());
+        summary.put("test_images", test.examples());
+        MetricsLog.Row best = rows.stream().min(java.util.Comparator.comparingDouble(MetricsLog.Row::testNegElbo))
+                .orElse(null);
+        if (best != null) {
+            summary.put("best_test_neg_elbo", best.testNegElbo());
+            summary.put("best_epoch", best.epoch());
+        }
+        summary.put("train_seconds", rows.stream().mapToDouble(MetricsLog.Row::seconds).sum());
+        summary.put("mean_train_samples_per_s",
+                rows.stream().mapToDouble(MetricsLog.Row::trainSamplesPerSecond).average().orElse(Double.NaN));
+        summary.put("backend", BackendInfo.current().describe());
+        summary.put("project_version", ProjectVersion.get());
+        summary.put("config", vae.config());
+        summary.put("run", settings);
+        RunFiles.writeJson(runDir.resolve(RunFiles.METRICS_JSON), summary);
+    }
+}

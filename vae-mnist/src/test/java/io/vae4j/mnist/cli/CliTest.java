@@ -1,0 +1,255 @@
+package io.vae4j.mnist.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vae4j.core.eval.ElboResult;
+import io.vae4j.core.model.Vae;
+import io.vae4j.mnist.data.MnistFiles;
+import io.vae4j.mnist.data.MnistIterator;
+import io.vae4j.mnist.data.SyntheticMnist;
+import io.vae4j.mnist.run.RunFiles;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.VariableType;
+
+/** Every command through picocli's execute, on a small synthetic MNIST made here. */
+class CliTest {
+    @TempDir
+    static Path root;
+
+    static Path data;
+    static Path run;
+
+    /** Small, fast settings; the model has a 2-D latent space so the manifold is drawn too. */
+    static final String[] SMALL = {"--hidden", "64", "--latent", "2", "--batch-size", "64", "--test-limit", "200"};
+
+    @BeforeAll
+    static void trainOnce() throws IOException {
+        data = root.resolve("mnist");
+        SyntheticMnist.write(data, 600, 300, 7, true);
+        run = root.resolve("run");
+        CliRunner.Run r = CliRunner.run(concat(new String[] {"train", "--data", data.toString(), "--out",
+            run.toString(), "--epochs", "2"}, SMALL));
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("Test -ELBO after 2 epochs"), r.out());
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
+    void trainWritesMetricsPicturesAndACheckpointPerEpoch() throws IOException {
+        List<String> csv = Files.readAllLines(run.resolve("metrics.csv"));
+        assertTrue(csv.get(0).startsWith("epoch,test_neg_elbo,test_recon,test_kl,train_neg_elbo"), csv.get(0));
+        assertTrue(csv.get(0).contains("train_samples_per_s") && csv.get(0).contains("seconds"), csv.get(0));
+        assertEquals(3, csv.size());
+        for (int e = 1; e <= 2; e++) {
+            BufferedImage rec = ImageIO.read(run.resolve("reconstruction_" + e + ".png").toFile());
+            assertEquals(8 * 84 + 9 * 2, rec.getWidth()); // 8 images of 28 px at scale 3, 2 px gaps
+            assertEquals(2 * 84 + 3 * 2, rec.getHeight());
+            BufferedImage samples = ImageIO.read(run.resolve("samples_" + e + ".png").toFile());
+            assertEquals(8 * 56 + 9 * 2, samples.getWidth());
+        }
+        JsonNode summary = RunFiles.JSON.readTree(run.resolve("metrics.json").toFile());
+        String[] last = csv.get(2).split(",");
+        assertEquals(Double.parseDouble(last[1]), summary.get("test_neg_elbo").asDouble(), 1e-3);
+        assertEquals(2, summary.get("epochs").asInt());
+        // The reported test -ELBO is the model's, recomputed here through the library on the same 200 images.
+        try (Vae vae = Vae.load(run.resolve("model.vae"))) {
+            assertEquals(2, vae.epochsDone());
+            ElboResult check = vae.evaluate(MnistIterator.inOrder(MnistFiles.test(data).limit(200), 1000));
+            assertEquals(check.negElbo(), summary.get("test_neg_elbo").asDouble(), 1e-3);
+            assertEquals(check.reconstruction() + check.kl(), check.negElbo(), 1e-9);
+            // It learnt: clearly below the same model untrained, on the same images and noise.
+            try (Vae untrained = Vae.create(vae.config())) {
+                double before = untrained.evaluate(MnistIterator.inOrder(MnistFiles.test(data).limit(200), 1000))
+                        .negElbo();
+                assertTrue(check.negElbo() < 0.9 * before, check.negElbo() + " after training vs " + before);
+            }
+        }
+
+        try (Stream<Path> files = Files.list(run)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary files left");
+        }
+    }
+
+    /** Two epochs, or one epoch then --resume for the second: the same parameters. */
+    @Test
+    void resumedRunMatchesTheUninterruptedOne() throws IOException {
+        Path half = root.resolve("half");
+        assertEquals(0, CliRunner.run(concat(new String[] {"train", "--data", data.toString(), "--out",
+            half.toString(), "--epochs", "1"}, SMALL)).exitCode());
+        CliRunner.Run r = CliRunner.run("train", "--resume", half.toString(), "--epochs", "2", "--data",
+                data.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals(3, Files.readAllLines(half.resolve("metrics.csv")).size());
+        try (Vae a = Vae.load(run.resolve("model.vae")); Vae b = Vae.load(half.resolve("model.vae"))) {
+            for (SDVariable v : a.graph().variables()) {
+                if (v.getVariableType() == VariableType.VARIABLE) {
+                    assertArrayEquals(v.getArr().reshape(-1).toFloatVector(),
+                            b.graph().getVariable(v.name()).getArr().reshape(-1).toFloatVector(), 1e-6f, v.name());
+                }
+            }
+        }
+        CliRunner.Run again = CliRunner.run("train", "--resume", half.toString(), "--data", data.toString());
+        assertEquals(0, again.exitCode());
+        assertTrue(again.out().contains("already trained 2 of 2 epochs"), again.out());
+    }
+
+    @Test
+    void evaluateReportsElboAndATighterImportanceWeightedBound() throws IOException {
+        CliRunner.Run r = CliRunner.run("evaluate", "--model", run.toString(), "--data", data.toString(),
+                "--iwae-k", "50", "--limit", "100");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode e = RunFiles.JSON.readTree(run.resolve("evaluation.json").toFile());
+        assertEquals(100, e.get("test_images").asInt());
+        double elbo = e.get("test_neg_elbo").asDouble();
+        double nll = e.get("test_nll_iwae").asDouble();
+        assertTrue(nll <= elbo + 0.5 && nll > 0, "NLL " + nll + " vs -ELBO " + elbo);
+        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "%.2f", nll)), r.out());
+    }
+
+    @Test
+    void pictureCommandsWriteTheirImages() throws IOException {
+        Path dir = root.resolve("pictures");
+        Files.createDirectories(dir);
+        assertEquals(0, CliRunner.run("sample", "--model", run.toString(), "--n", "16", "--out",
+                dir.resolve("s.png").toString()).exitCode());
+        assertEquals(4 * 56 + 5 * 2, ImageIO.read(dir.resolve("s.png").toFile()).getWidth());
+        assertEquals(0, CliRunner.run("reconstruct", "--model", run.toString(), "--data", data.toString(), "--n", "5",
+                "--out", dir.resolve("r.png").toString()).exitCode());
+        assertEquals(5 * 84 + 6 * 2, ImageIO.read(dir.resolve("r.png").toFile()).getWidth());
+        for (String mode : new String[] {"linear", "spherical"}) {
+            CliRunner.Run r = CliRunner.run("interpolate", "--model", run.toString(), "--data", data.toString(),
+                    "--from", "0", "--to", "7", "--steps", "6", "--mode", mode, "--out",
+                    dir.resolve(mode + ".png").toString());
+            assertEquals(0, r.exitCode(), r.err());
+            assertEquals(6 * 84 + 7 * 2, ImageIO.read(dir.resolve(mode + ".png").toFile()).getWidth());
+        }
+        CliRunner.Run latent = CliRunner.run("latent", "--model", run.toString(), "--data", data.toString(),
+                "--out", dir.toString(), "--grid", "5");
+        assertEquals(0, latent.exitCode(), latent.err());
+        assertTrue(ImageIO.read(dir.resolve("latent.png").toFile()).getWidth() > 300);
+        assertEquals(5 * 28 + 6 * 2, ImageIO.read(dir.resolve("manifold.png").toFile()).getWidth());
+    }
+
+    @Test
+    void anomalyReportsAnAucForTheHeldOutDigit() throws IOException {
+        Path dir = root.resolve("anomaly");
+        CliRunner.Run r = CliRunner.run(concat(new String[] {"anomaly", "--holdout", "3", "--data", data.toString(),
+            "--out", dir.toString(), "--epochs", "2", "--samples", "2"}, SMALL));
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode a = RunFiles.JSON.readTree(dir.resolve("anomaly.json").toFile());
+        double auc = a.get("roc_auc").asDouble();
+        assertTrue(auc >= 0 && auc <= 1, "AUC " + auc);
+        assertTrue(a.get("held_out_test_images").asInt() > 0);
+        assertTrue(Files.exists(dir.resolve("most_anomalous.png")) && Files.exists(dir.resolve("least_anomalous.png")));
+        assertTrue(r.out().contains("ROC AUC"), r.out());
+    }
+
+    @Test
+    void compareTrainsBothModelsAndDrawsThemSideBySide() throws IOException {
+        Path dir = root.resolve("compare");
+        CliRunner.Run r = CliRunner.run(concat(new String[] {"compare", "--data", data.toString(), "--out",
+            dir.toString(), "--epochs", "1"}, SMALL));
+        assertEquals(0, r.exitCode(), r.err());
+        for (String f : new String[] {"compare_interpolation.png", "compare_latent.png", "compare_samples.png",
+            "vae/model.vae", "ae/model.vae"}) {
+            assertTrue(Files.exists(dir.resolve(f)), f);
+        }
+        JsonNode c = RunFiles.JSON.readTree(dir.resolve("compare.json").toFile());
+        assertEquals(0.0, c.get("ae").get("test_kl").asDouble(), 0.0);
+        assertTrue(c.get("vae").get("test_kl").asDouble() > 0);
+    }
+
+    @Test
+    void reportIsOneSelfContainedPage() throws IOException {
+        CliRunner.Run r = CliRunner.run("report", run.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        String html = Files.readString(run.resolve("report.html"));
+        assertTrue(html.contains("data:image/png;base64,"), "images are inlined");
+        assertFalse(html.matches("(?s).*(src|href)=\"(?!data:).*"), "no external resources");
+        assertTrue(html.contains("reconstruction") && html.contains("Loss curves"));
+    }
+
+    @Test
+    void badInputEndsInOneClearLineAndANonZeroExitCode() throws IOException {
+        CliRunner.Run badLatent = CliRunner.run("train", "--data", data.toString(), "--latent", "0", "--out",
+                root.resolve("x").toString());
+        assertEquals(2, badLatent.exitCode());
+        assertTrue(badLatent.err().contains("latentSize must be in [1, 65536], got 0 (flag --latent)"),
+                badLatent.err());
+
+        CliRunner.Run unknown = CliRunner.run("train", "--epoks", "3");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("Unknown options: '--epoks'"), unknown.err());
+
+        CliRunner.Run notNumber = CliRunner.run("train", "--epochs", "ten");
+        assertEquals(2, notNumber.exitCode());
+        assertTrue(notNumber.err().contains("'ten' is not an int"), notNumber.err());
+
+        CliRunner.Run noModel = CliRunner.run("sample", "--model", root.resolve("nothing").toString());
+        assertEquals(1, noModel.exitCode());
+        assertEquals(1, noModel.err().lines().count(), noModel.err());
+        assertTrue(noModel.err().contains("no model at"), noModel.err());
+
+        Path broken = root.resolve("broken");
+        Files.createDirectories(broken);
+        Files.write(broken.resolve("model.vae"), new byte[] {1, 2, 3});
+        CliRunner.Run corrupt = CliRunner.run("sample", "--model", broken.toString());
+        assertEquals(1, corrupt.exitCode());
+        assertEquals(1, corrupt.err().lines().count(), corrupt.err());
+        assertTrue(corrupt.err().contains(broken.resolve("model.vae").toString()), corrupt.err());
+
+        CliRunner.Run resumeChange = CliRunner.run("train", "--resume", run.toString(), "--latent", "5");
+        assertEquals(2, resumeChange.exitCode());
+        assertTrue(resumeChange.err().contains("--latent cannot be changed when resuming"), resumeChange.err());
+
+        CliRunner.Run existing = CliRunner.run("train", "--data", data.toString(), "--out", run.toString());
+        assertEquals(1, existing.exitCode());
+        assertTrue(existing.err().contains("already holds a run"), existing.err());
+
+        CliRunner.Run holdout = CliRunner.run("anomaly", "--holdout", "12", "--data", data.toString());
+        assertEquals(2, holdout.exitCode());
+
+        Path badData = root.resolve("baddata");
+        SyntheticMnist.write(badData, 20, 10, 1, false);
+        Files.write(badData.resolve(MnistFiles.TEST_IMAGES), new byte[] {0, 0, 8, 3, 0, 0});
+        CliRunner.Run truncated = CliRunner.run("evaluate", "--model", run.toString(), "--data", badData.toString());
+        assertEquals(1, truncated.exitCode());
+        assertEquals(1, truncated.err().lines().count(), truncated.err());
+        assertTrue(truncated.err().contains(badData.resolve(MnistFiles.TEST_IMAGES).toString()), truncated.err());
+    }
+
+    @Test
+    void missingDataWithNoReachableSourceSaysWhereToPutTheFiles() throws IOException {
+        Path empty = root.resolve("empty");
+        io.vae4j.mnist.data.MnistFetcher saved = DataOptions.fetcher;
+        DataOptions.fetcher = new io.vae4j.mnist.data.MnistFetcher(List.of(), java.util.Map.of(),
+                java.time.Duration.ofSeconds(1));
+        try {
+            CliRunner.Run r = CliRunner.run("train", "--data", empty.toString(), "--out", root.resolve("y").toString());
+            assertEquals(1, r.exitCode());
+            assertTrue(r.err().contains(MnistFiles.TRAIN_IMAGES) && r.err().contains(empty.toAbsolutePath().toString()),
+                    r.err());
+        } finally {
+            DataOptions.fetcher = saved;
+        }
+    }
+}
