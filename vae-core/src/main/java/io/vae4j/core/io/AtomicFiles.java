@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes a file so that readers see either the old content or the complete new one: the bytes go to a temporary
@@ -25,6 +28,19 @@ public final class AtomicFiles {
     @FunctionalInterface
     public interface Writer {
         void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Temporary files are created owner-only (0600); give the result the permissions the file had, or
+     * rw-r--r-- for a new file, as a plain write would under the usual umask.
+     */
+    private static void keepPermissions(Path tmp, Path target) throws IOException {
+        if (!tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> perms = Files.exists(target) ? Files.getPosixFilePermissions(target)
+                : PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(tmp, perms);
     }
 
     /** Writes {@code target} atomically with the content produced by {@code writer}. */
@@ -54,6 +70,7 @@ public final class AtomicFiles {
                 buffered.flush();
                 ch.force(true);
             }
+            keepPermissions(tmp, abs);
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -70,6 +70,9 @@ class PersistenceTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList(), "no temporary file is left next to the model");
         }
+        // written through a 0600 temporary file, but readable like any other output
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)));
     }
 
     /**

@@ -59,7 +59,7 @@ final class ReportCommand implements Callable<Integer> {
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title))
                 .append("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1100px;color:#222}"
                         + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
-                        + "text-align:right}th{background:#f3f3f3}td.k{text-align:left}figure{display:inline-block;"
+                        + "text-align:right}th{background:#f3f3f3}td.k{text-align:left;max-width:850px;overflow-wrap:anywhere}figure{display:inline-block;"
                         + "margin:0 1.5em 1.5em 0;vertical-align:top}figcaption{font-size:90%;color:#555}"
                         + "img{image-rendering:pixelated;max-width:100%}</style></head><body>\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n");
