@@ -1,0 +1,367 @@
+package io.vae4j.core.export;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vae4j.core.config.Architecture;
+import io.vae4j.core.config.Likelihood;
+import io.vae4j.core.config.ModelKind;
+import io.vae4j.core.config.VaeConfig;
+import io.vae4j.core.io.AtomicFiles;
+import io.vae4j.core.io.ModelFileException;
+import io.vae4j.core.model.Vae;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.variational.BernoulliReconstructionDistribution;
+import org.deeplearning4j.nn.conf.layers.variational.GaussianReconstructionDistribution;
+import org.deeplearning4j.nn.conf.layers.variational.VariationalAutoencoder;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Builds standard DL4J networks with the weights of a trained {@link Vae} and writes them with
+ * {@link ModelSerializer}:
+ * <ul>
+ *   <li>{@value #ENCODER_FILE}: a ComputationGraph from the flattened image (input "x") to outputs "mu" and
+ *       "logvar" (only "mu" for an autoencoder);</li>
+ *   <li>{@value #DECODER_FILE}: a MultiLayerNetwork from z to pixel means, probabilities for the Bernoulli
+ *       likelihood;</li>
+ *   <li>{@value #DL4J_VAE_FILE} (MLP models with equal encoder and decoder depth only): a MultiLayerNetwork of one
+ *       DL4J {@code VariationalAutoencoder} layer, for DL4J's own VAE API (reconstruction probability,
+ *       generateAtMeanGivenZ).</li>
+ * </ul>
+ * Only stock layers and preprocessors are used, so the files load where only deeplearning4j-nn and a backend are
+ * on the class path.
+ */
+public final class Dl4jExport {
+    public static final String ENCODER_FILE = "encoder.zip";
+    public static final String DECODER_FILE = "decoder.zip";
+    public static final String DL4J_VAE_FILE = "dl4j-vae.zip";
+    public static final String METADATA_ENTRY = "vae4j-export.json";
+    private static final int KERNEL = 4;
+    private static final int STRIDE = 2;
+    private static final int PADDING = 1;
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private Dl4jExport() {
+    }
+
+    /**
+     * Writes the encoder and decoder (and, where the architecture allows, the DL4J VAE layer) into {@code dir},
+     * each atomically.
+     *
+     * @return the files written
+     */
+    public static List<Path> write(Vae vae, Path dir, double testNegElbo) throws IOException {
+        Files.createDirectories(dir);
+        VaeConfig c = vae.config();
+        String version = io.vae4j.core.io.ProjectVersion.get();
+        List<Integer> shape = List.of(c.channels(), c.height(), c.width());
+        java.util.ArrayList<Path> written = new java.util.ArrayList<>();
+        Path enc = dir.resolve(ENCODER_FILE);
+        writeZip(encoder(vae), enc, new ExportMetadata(ExportMetadata.ENCODER, c.latentSize(), c.likelihood().name(),
+                shape, c.kind().name(), c.architecture().name(), vae.epochsDone(), testNegElbo, version));
+        written.add(enc);
+        Path dec = dir.resolve(DECODER_FILE);
+        writeZip(decoder(vae), dec, new ExportMetadata(ExportMetadata.DECODER, c.latentSize(), c.likelihood().name(),
+                shape, c.kind().name(), c.architecture().name(), vae.epochsDone(), testNegElbo, version));
+        written.add(dec);
+        if (supportsDl4jVae(c)) {
+            Path v = dir.resolve(DL4J_VAE_FILE);
+            writeZip(dl4jVae(vae), v, new ExportMetadata(ExportMetadata.DL4J_VAE, c.latentSize(),
+                    c.likelihood().name(), shape, c.kind().name(), c.architecture().name(), vae.epochsDone(),
+                    testNegElbo, version));
+            written.add(v);
+        }
+        return written;
+    }
+
+    /** Whether {@link #dl4jVae} can represent the model: a VAE with an MLP encoder and decoder. */
+    public static boolean supportsDl4jVae(VaeConfig c) {
+        return c.kind() == ModelKind.VAE && c.architecture() == Architecture.MLP && !c.encoderHidden().isEmpty()
+                && !c.decoderHidden().isEmpty();
+    }
+
+    /** The encoder as a ComputationGraph: input "x" [n, inputSize], outputs "mu" and "logvar" [n, latentSize]. */
+    public static ComputationGraph encoder(Vae vae) {
+        VaeConfig c = vae.config();
+        SameDiff sd = vae.graph();
+        ComputationGraphConfiguration.GraphBuilder g = base(c).graphBuilder().addInputs("x");
+        String last = "x";
+        if (c.architecture() == Architecture.CONV) {
+            for (int i = 0; i < c.convChannels().size(); i++) {
+                String name = "enc_conv" + i;
+                g.addLayer(name, new ConvolutionLayer.Builder().nOut(c.convChannels().get(i)).kernelSize(KERNEL, KERNEL)
+                        .stride(STRIDE, STRIDE).padding(PADDING, PADDING).convolutionMode(ConvolutionMode.Truncate)
+                        .activation(activation(c)).build(), last);
+                last = name;
+            }
+        }
+        for (int i = 0; i < c.encoderHidden().size(); i++) {
+            String name = "enc_dense" + i;
+            g.addLayer(name, new DenseLayer.Builder().nOut(c.encoderHidden().get(i)).activation(activation(c)).build(),
+                    last);
+            last = name;
+        }
+        g.addLayer("mu", new DenseLayer.Builder().nOut(c.latentSize()).activation(Activation.IDENTITY).build(), last);
+        if (c.variational()) {
+            g.addLayer("logvar", new DenseLayer.Builder().nOut(c.latentSize()).activation(Activation.IDENTITY).build(),
+                    last);
+            g.setOutputs("mu", "logvar");
+        } else {
+            g.setOutputs("mu");
+        }
+        g.setInputTypes(c.architecture() == Architecture.CONV
+                ? InputType.convolutionalFlat(c.height(), c.width(), c.channels())
+                : InputType.feedForward(c.inputSize()));
+        ComputationGraph net = new ComputationGraph(g.build());
+        net.init();
+        if (c.architecture() == Architecture.CONV) {
+            for (int i = 0; i < c.convChannels().size(); i++) {
+                copyConv(sd, "enc_conv" + i, net.getLayer("enc_conv" + i));
+            }
+        }
+        for (int i = 0; i < c.encoderHidden().size(); i++) {
+            copyDense(sd, "enc_dense" + i, net.getLayer("enc_dense" + i));
+        }
+        copyDense(sd, "enc_mu", net.getLayer("mu"));
+        if (c.variational()) {
+            copyDense(sd, "enc_logvar", net.getLayer("logvar"));
+        }
+        return net;
+    }
+
+    /** The decoder as a MultiLayerNetwork: z [n, latentSize] to pixel means [n, inputSize]. */
+    public static MultiLayerNetwork decoder(Vae vae) {
+        VaeConfig c = vae.config();
+        SameDiff sd = vae.graph();
+        NeuralNetConfiguration.ListBuilder b = base(c).list();
+        int layer = 0;
+        long width = c.latentSize();
+        for (int h : c.decoderHidden()) {
+            b.layer(layer++, new DenseLayer.Builder().nIn(width).nOut(h).activation(activation(c)).build());
+            width = h;
+        }
+        Activation out = c.likelihood() == Likelihood.BERNOULLI ? Activation.SIGMOID : Activation.IDENTITY;
+        if (c.architecture() == Architecture.MLP) {
+            b.layer(layer, new DenseLayer.Builder().nIn(width).nOut(c.inputSize()).activation(out).build());
+        } else {
+            List<Integer> ch = c.convChannels();
+            int n = ch.size();
+            int side = 1 << n;
+            int h = c.height() / side;
+            int w = c.width() / side;
+            long channels = ch.get(n - 1);
+            b.layer(layer++, new DenseLayer.Builder().nIn(width).nOut(channels * h * w).activation(activation(c))
+                    .build());
+            b.inputPreProcessor(layer, new FeedForwardToCnnPreProcessor(h, w, channels));
+            for (int i = n - 1; i >= 0; i--) {
+                long next = i == 0 ? c.channels() : ch.get(i - 1);
+                b.layer(layer++, new Deconvolution2D.Builder().nIn(channels).nOut(next).kernelSize(KERNEL, KERNEL)
+                        .stride(STRIDE, STRIDE).padding(PADDING, PADDING).convolutionMode(ConvolutionMode.Truncate)
+                        .activation(i == 0 ? Activation.IDENTITY : activation(c)).build());
+                channels = next;
+                h *= STRIDE;
+                w *= STRIDE;
+            }
+            b.inputPreProcessor(layer, new CnnToFeedForwardPreProcessor(c.height(), c.width(), c.channels()));
+            b.layer(layer, new ActivationLayer.Builder().activation(out).build());
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(b.build());
+        net.init();
+        int l = 0;
+        for (int i = 0; i < c.decoderHidden().size(); i++) {
+            copyDense(sd, "dec_dense" + i, net.getLayer(l++));
+        }
+        if (c.architecture() == Architecture.MLP) {
+            copyDense(sd, "dec_out", net.getLayer(l));
+        } else {
+            copyDense(sd, "dec_proj", net.getLayer(l++));
+            for (int i = 0; i < c.convChannels().size(); i++) {
+                copyConv(sd, "dec_deconv" + i, net.getLayer(l++));
+            }
+        }
+        return net;
+    }
+
+    /**
+     * The model as one DL4J {@link VariationalAutoencoder} layer (see {@link #supportsDl4jVae}). For the Gaussian
+     * likelihood, DL4J's distribution predicts a log-variance per pixel; it is set to the fixed log-variance.
+     */
+    public static MultiLayerNetwork dl4jVae(Vae vae) {
+        VaeConfig c = vae.config();
+        if (!supportsDl4jVae(c)) {
+            throw new IllegalArgumentException("DL4J's VariationalAutoencoder layer holds MLP VAEs only; this model is "
+                    + c.kind() + " " + c.architecture());
+        }
+        SameDiff sd = vae.graph();
+        boolean bernoulli = c.likelihood() == Likelihood.BERNOULLI;
+        VariationalAutoencoder layer = new VariationalAutoencoder.Builder()
+                .nIn(c.inputSize()).nOut(c.latentSize())
+                .encoderLayerSizes(c.encoderHidden().stream().mapToInt(Integer::intValue).toArray())
+                .decoderLayerSizes(c.decoderHidden().stream().mapToInt(Integer::intValue).toArray())
+                .activation(activation(c))
+                .pzxActivationFunction(Activation.IDENTITY)
+                .reconstructionDistribution(bernoulli ? new BernoulliReconstructionDistribution(Activation.SIGMOID)
+                        : new GaussianReconstructionDistribution(Activation.IDENTITY))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(base(c).list().layer(0, layer).build());
+        net.init();
+        org.deeplearning4j.nn.api.Layer l = net.getLayer(0);
+        for (int i = 0; i < c.encoderHidden().size(); i++) {
+            l.setParam("e" + i + "W", param(sd, "enc_dense" + i + "_W"));
+            l.setParam("e" + i + "b", param(sd, "enc_dense" + i + "_b"));
+        }
+        l.setParam("pZXMeanW", param(sd, "enc_mu_W"));
+        l.setParam("pZXMeanb", param(sd, "enc_mu_b"));
+        l.setParam("pZXLogStd2W", param(sd, "enc_logvar_W"));
+        l.setParam("pZXLogStd2b", param(sd, "enc_logvar_b"));
+        for (int i = 0; i < c.decoderHidden().size(); i++) {
+            l.setParam("d" + i + "W", param(sd, "dec_dense" + i + "_W"));
+            l.setParam("d" + i + "b", param(sd, "dec_dense" + i + "_b"));
+        }
+        INDArray w = param(sd, "dec_out_W");
+        INDArray bias = param(sd, "dec_out_b");
+        if (bernoulli) {
+            l.setParam("pXZW", w);
+            l.setParam("pXZb", bias);
+        } else {
+            // DL4J's Gaussian distribution: the first half of the outputs are the means, the second the log-variances
+            l.setParam("pXZW", Nd4j.hstack(w, Nd4j.zeros(w.dataType(), w.size(0), w.size(1))));
+            l.setParam("pXZb", Nd4j.concat(0, bias, Nd4j.valueArrayOf(new long[] {bias.length()},
+                    Math.log(c.gaussianVariance()), bias.dataType())));
+        }
+        return net;
+    }
+
+    /** Reads the metadata entry of an exported zip; the message names the file if it is not one. */
+    public static ExportMetadata readMetadata(Path zip) throws IOException {
+        if (!Files.isRegularFile(zip)) {
+            throw new ModelFileException(zip, "no such exported model file; run ./vae export first");
+        }
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            ZipEntry e = z.getEntry(METADATA_ENTRY);
+            if (e == null) {
+                throw new ModelFileException(zip, "not exported by vae4j: the zip has no " + METADATA_ENTRY);
+            }
+            try (InputStream in = z.getInputStream(e)) {
+                return JSON.readValue(in, ExportMetadata.class);
+            }
+        } catch (ZipException e) {
+            throw new ModelFileException(zip, "not a readable zip (corrupt or truncated): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Restores an exported encoder with ModelSerializer, after checking that the file is one: a missing, corrupt or
+     * truncated file, or a zip holding another kind of network, fails with a message naming the file.
+     */
+    public static ComputationGraph restoreEncoder(Path zip) throws IOException {
+        expectRole(zip, ExportMetadata.ENCODER);
+        try {
+            return ModelSerializer.restoreComputationGraph(zip.toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelFileException(zip, "could not be restored as a ComputationGraph: " + e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #restoreEncoder}, for the decoder (a MultiLayerNetwork). */
+    public static MultiLayerNetwork restoreDecoder(Path zip) throws IOException {
+        expectRole(zip, ExportMetadata.DECODER);
+        try {
+            return ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            throw new ModelFileException(zip, "could not be restored as a MultiLayerNetwork: " + e.getMessage(), e);
+        }
+    }
+
+    private static void expectRole(Path zip, String role) throws IOException {
+        ExportMetadata meta = readMetadata(zip);
+        if (!role.equals(meta.role())) {
+            throw new ModelFileException(zip, "holds the " + meta.role() + ", not the " + role + "; use the "
+                    + role + ".zip written by the same export");
+        }
+    }
+
+    private static NeuralNetConfiguration.Builder base(VaeConfig c) {
+        return new NeuralNetConfiguration.Builder().seed(c.seed()).weightInit(WeightInit.XAVIER)
+                .dataType(DataType.FLOAT);
+    }
+
+    private static Activation activation(VaeConfig c) {
+        return switch (c.activation()) {
+            case RELU -> Activation.RELU;
+            case LEAKY_RELU -> Activation.LEAKYRELU;
+            case ELU -> Activation.ELU;
+            case TANH -> Activation.TANH;
+            case SIGMOID -> Activation.SIGMOID;
+            case SOFTPLUS -> Activation.SOFTPLUS;
+        };
+    }
+
+    private static INDArray param(SameDiff sd, String name) {
+        return sd.getVariable(name).getArr().castTo(DataType.FLOAT).dup();
+    }
+
+    private static void copyDense(SameDiff sd, String name, org.deeplearning4j.nn.api.Layer layer) {
+        layer.setParam("W", param(sd, name + "_W"));
+        layer.setParam("b", param(sd, name + "_b"));
+    }
+
+    /** Conv and deconv weights: SameDiff [kH, kW, a, b] to DL4J [b, a, kH, kW]. */
+    private static void copyConv(SameDiff sd, String name, org.deeplearning4j.nn.api.Layer layer) {
+        layer.setParam("W", param(sd, name + "_W").permute(3, 2, 0, 1).dup('c'));
+        layer.setParam("b", param(sd, name + "_b"));
+    }
+
+    /** ModelSerializer's zip with the metadata entry added, written atomically. */
+    private static void writeZip(Model net, Path file, ExportMetadata meta) throws IOException {
+        ByteArrayOutputStream serialized = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(net, serialized, false);
+        byte[] metaBytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta);
+        AtomicFiles.write(file, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(serialized.toByteArray()))) {
+                ZipEntry e;
+                while ((e = in.getNextEntry()) != null) {
+                    zip.putNextEntry(new ZipEntry(e.getName()));
+                    in.transferTo(zip);
+                    zip.closeEntry();
+                }
+            }
+            zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
+            zip.write(metaBytes);
+            zip.closeEntry();
+            zip.finish();
+        });
+    }
+}

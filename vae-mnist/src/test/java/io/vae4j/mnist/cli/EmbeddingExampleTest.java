@@ -1,0 +1,95 @@
+package io.vae4j.mnist.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vae4j.core.model.Vae;
+import io.vae4j.mnist.data.MnistFiles;
+import io.vae4j.mnist.data.SyntheticMnist;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * `./vae export`, then the README's embedding example (examples/embedding/EmbedVae.java) compiled and run in a
+ * separate JVM whose class path holds DL4J, ND4J and their dependencies but no class of this project.
+ */
+class EmbeddingExampleTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void exportedModelLoadsAndRunsWithoutThisProjectsClasses() throws Exception {
+        Path data = root.resolve("mnist");
+        SyntheticMnist.write(data, 300, 50, 3, false);
+        Path run = root.resolve("run");
+        assertEquals(0, CliRunner.run("train", "--data", data.toString(), "--out", run.toString(), "--epochs", "1",
+                "--hidden", "32", "--latent", "4", "--batch-size", "50").exitCode());
+        Path exported = root.resolve("exported");
+        CliRunner.Run export = CliRunner.run("export", "--model", run.toString(), "--out", exported.toString());
+        assertEquals(0, export.exitCode(), export.err());
+        assertTrue(export.out().contains("encoder.zip") && export.out().contains("decoder.zip"), export.out());
+
+        String classPath = dependencyClassPath();
+        assertFalse(classPath.contains("vae-core") || classPath.contains("vae-mnist"), classPath);
+        Path classes = Files.createDirectories(root.resolve("classes"));
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        int compiled = javac.run(null, null, null, "-cp", classPath, "-d", classes.toString(),
+                Path.of("..", "examples", "embedding", "EmbedVae.java").toString());
+        assertEquals(0, compiled, "the embedding example must compile against DL4J alone");
+
+        Path images = data.resolve(MnistFiles.TEST_IMAGES);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classes + File.pathSeparator + classPath, "EmbedVae",
+                exported.resolve("encoder.zip").toString(), exported.resolve("decoder.zip").toString(),
+                images.toString(), "7")
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES));
+        assertEquals(0, p.exitValue(), output);
+        Matcher m = Pattern.compile("reconstruction error: ([0-9.]+) nats").matcher(output);
+        assertTrue(m.find(), output);
+
+        // The same number from the SameDiff model, computed here in double.
+        try (Vae vae = Vae.load(run.resolve("model.vae"))) {
+            INDArray x = MnistFiles.test(data).features(7);
+            double[] p1 = vae.reconstruct(x).castTo(DataType.DOUBLE).toDoubleVector();
+            double[] xs = x.castTo(DataType.DOUBLE).toDoubleVector();
+            double bce = 0;
+            for (int j = 0; j < xs.length; j++) {
+                double q = Math.min(Math.max(p1[j], 1e-7), 1 - 1e-7);
+                bce -= xs[j] * Math.log(q) + (1 - xs[j]) * Math.log(1 - q);
+            }
+            assertEquals(bce, Double.parseDouble(m.group(1)), 1e-3 * bce);
+        }
+    }
+
+    /** The test class path less this project's own classes and jars. */
+    private static String dependencyClassPath() {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> kept = new ArrayList<>();
+        for (String entry : cp.split(File.pathSeparator)) {
+            String normalized = entry.replace('\\', '/');
+            boolean own = normalized.contains("/vae-core/target/") || normalized.contains("/vae-mnist/target/")
+                    || Path.of(entry).getFileName().toString().startsWith("vae-");
+            if (!own && !entry.isBlank()) {
+                kept.add(entry);
+            }
+        }
+        return String.join(File.pathSeparator, kept);
+    }
+}
