@@ -1,6 +1,7 @@
 package io.vae4j.mnist.cli;
 
 import io.vae4j.core.backend.BackendInfo;
+import io.vae4j.core.backend.GpuCheck;
 import java.io.IOException;
 import java.io.PrintWriter;
 import org.slf4j.Logger;
@@ -59,8 +60,25 @@ public final class VaeCli implements Runnable {
 
     /** Logs the ND4J backend actually loaded; the first thing every command that computes does. */
     static BackendInfo logBackend() {
-        BackendInfo info = BackendInfo.current();
+        BackendInfo info;
+        try {
+            info = BackendInfo.current();
+        } catch (RuntimeException | LinkageError e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String gpu = GpuCheck.gpuBackendPresent() ? GpuCheck.unavailable().map(r -> " The GPU backend cannot run: "
+                    + r + ".").orElse("") : "";
+            throw new UserException("ND4J could not load a backend (" + root + ")." + gpu
+                    + (GpuCheck.cpuBackendPresent() ? "" : " This build has no CPU backend: build with the default "
+                    + "profile (mvn package) or -Pcpu,cuda."));
+        }
         LOG.info("ND4J backend: {}", info.describe());
+        if (!info.gpu() && GpuCheck.gpuBackendPresent()) {
+            LOG.warn("Running on the CPU: the GPU backend is in this build but cannot run: {}",
+                    GpuCheck.unavailable().orElse("ND4J did not load it"));
+        }
         return info;
     }
 

@@ -1,0 +1,286 @@
+package io.vae4j.bench;
+
+import io.vae4j.core.backend.GpuCheck;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vae4j.core.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the benchmarks on every ND4J backend this machine and this jar can run, each in its own JVMs (ND4J picks
+ * one backend per JVM, steered by the BACKEND_PRIORITY_CPU / BACKEND_PRIORITY_GPU environment variables), and
+ * writes bench-results.json and bench-results.md. A backend that cannot run gets a row that says why; a JVM that
+ * loaded another backend than the one asked for is reported as such and never counted.
+ *
+ * <pre>
+ * java -jar vae-bench/target/benchmarks.jar [--quick | --full] [--backends cpu,gpu] [--cores N] [--out DIR]
+ * </pre>
+ */
+public final class BenchRunner {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private BenchRunner() {
+    }
+
+    /** Parsed command line. */
+    record Options(boolean full, List<String> backends, int cores, Path out, String include) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("benchmarks: error: " + e.getMessage());
+            System.err.println("usage: java -jar benchmarks.jar [--quick | --full] [--backends cpu,gpu] [--cores N] "
+                    + "[--out DIR] [--include REGEX]");
+            System.exit(2);
+            return;
+        }
+        System.exit(run(o));
+    }
+
+    static Options parse(String[] args) {
+        boolean full = false;
+        List<String> backends = List.of("cpu", "gpu");
+        int cores = 0;
+        Path out = Path.of(".");
+        String include = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> full = false;
+                case "--full" -> full = true;
+                case "--backends" -> {
+                    backends = List.of(value(args, ++i, "--backends").split(","));
+                    for (String b : backends) {
+                        if (!b.equals("cpu") && !b.equals("gpu")) {
+                            throw new IllegalArgumentException("--backends takes cpu and/or gpu, got " + b);
+                        }
+                    }
+                }
+                case "--cores" -> {
+                    try {
+                        cores = Integer.parseInt(value(args, ++i, "--cores"));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--cores takes a number, got " + args[i]);
+                    }
+                    if (cores < 1) {
+                        throw new IllegalArgumentException("--cores must be >= 1, got " + cores);
+                    }
+                }
+                case "--out" -> out = Path.of(value(args, ++i, "--out"));
+                case "--include" -> include = value(args, ++i, "--include");
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        return new Options(full, backends, cores, out, include);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    static int run(Options o) throws Exception {
+        Files.createDirectories(o.out());
+        ArrayNode rows = JSON.createArrayNode();
+        Map<String, Double> cpuRate = new LinkedHashMap<>();
+        for (String backend : o.backends()) {
+            Optional<String> why = backend.equals("gpu") ? GpuCheck.unavailable() : Optional.empty();
+            if (why.isPresent()) {
+                rows.add(unavailableRow(backend, why.get()));
+                System.err.println("[" + backend + "] not run: " + why.get());
+                continue;
+            }
+            JsonNode probe = probe(backend, o);
+            if (probe.has("error")) {
+                rows.add(unavailableRow(backend, probe.get("error").asText()));
+                continue;
+            }
+            if (probe.get("gpu").asBoolean() != backend.equals("gpu")) {
+                rows.add(unavailableRow(backend, "asked for " + backend + " but ND4J loaded " + probe.get("backend")
+                        .asText() + "; not counted"));
+                continue;
+            }
+            System.err.println("[" + backend + "] " + probe);
+            Path raw = o.out().resolve("jmh-" + backend + ".json");
+            int code = jmh(backend, o, raw);
+            if (code != 0 || !Files.exists(raw)) {
+                rows.add(unavailableRow(backend, "JMH failed with exit code " + code + "; see its output above"));
+                continue;
+            }
+            for (JsonNode r : JSON.readTree(raw.toFile())) {
+                ObjectNode row = resultRow(backend, probe, r, o.cores());
+                rows.add(row);
+                if (backend.equals("cpu")) {
+                    cpuRate.put(row.get("key").asText(), row.get("samples_per_s").asDouble());
+                }
+            }
+        }
+        for (JsonNode r : rows) {
+            ObjectNode row = (ObjectNode) r;
+            Double cpu = row.has("key") ? cpuRate.get(row.get("key").asText()) : null;
+            if (cpu != null && row.has("samples_per_s")) {
+                row.put("ratio_to_cpu", row.get("samples_per_s").asDouble() / cpu);
+            }
+        }
+        ObjectNode report = JSON.createObjectNode();
+        report.put("mode", o.full() ? "full" : "quick");
+        report.put("cores", o.cores() == 0 ? Runtime.getRuntime().availableProcessors() : o.cores());
+        report.put("java", System.getProperty("java.version"));
+        report.put("dl4j", "1.0.0-M2.1");
+        report.set("rows", rows);
+        byte[] json = JSON.writeValueAsBytes(report);
+        AtomicFiles.write(o.out().resolve("bench-results.json"), out -> out.write(json));
+        byte[] md = markdown(report).getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(o.out().resolve("bench-results.md"), out -> out.write(md));
+        System.out.print(markdown(report));
+        return 0;
+    }
+
+    private static ObjectNode unavailableRow(String backend, String reason) {
+        ObjectNode row = JSON.createObjectNode();
+        row.put("backend", backend);
+        row.put("not_run", reason);
+        return row;
+    }
+
+    /** Environment that makes ND4J load the requested backend in a child JVM, and pins threads if asked. */
+    private static Map<String, String> environment(String backend, Options o) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("BACKEND_PRIORITY_CPU", backend.equals("cpu") ? "100" : "0");
+        env.put("BACKEND_PRIORITY_GPU", backend.equals("gpu") ? "200" : "-100");
+        if (o.cores() > 0) {
+            env.put("OMP_NUM_THREADS", Integer.toString(o.cores()));
+        }
+        return env;
+    }
+
+    private static List<String> command(Options o, String... tail) {
+        List<String> cmd = new ArrayList<>();
+        if (o.cores() > 0) {
+            cmd.add("taskset");
+            cmd.add("-c");
+            cmd.add(o.cores() == 1 ? "0" : "0-" + (o.cores() - 1));
+        }
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.addAll(List.of(tail));
+        return cmd;
+    }
+
+    private static JsonNode probe(String backend, Options o) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command(o, BackendProbe.class.getName())).redirectErrorStream(true);
+        pb.environment().putAll(environment(backend, o));
+        Process p = pb.start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            String last = text.lines().filter(l -> l.contains("Exception") || l.contains("Error")).findFirst()
+                    .orElse("exit code " + p.exitValue());
+            return JSON.createObjectNode().put("error", "the " + backend + " backend failed to load: " + last);
+        }
+        String line = text.lines().filter(l -> l.startsWith("PROBE ")).findFirst().orElse(null);
+        if (line == null) {
+            return JSON.createObjectNode().put("error", "the backend probe printed nothing");
+        }
+        return JSON.readTree(line.substring("PROBE ".length()));
+    }
+
+    private static int jmh(String backend, Options o, Path raw) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>();
+        args.add("org.openjdk.jmh.Main");
+        if (o.include() != null) {
+            args.add(o.include());
+        } else if (!o.full()) {
+            args.add("(TrainingBenchmark|InferenceBenchmark|Dl4jVaeBenchmark|EpochBenchmark)");
+        }
+        if (o.full()) {
+            args.addAll(List.of("-f", "1", "-wi", "2", "-w", "5s", "-i", "5", "-r", "5s"));
+        } else {
+            args.addAll(List.of("-f", "1", "-wi", "1", "-w", "1s", "-i", "2", "-r", "1s", "-p", "batch=128",
+                    "-p", "model=mlp", "-p", "images=6000"));
+        }
+        args.addAll(List.of("-rf", "json", "-rff", raw.toString(), "-jvmArgsAppend",
+                "-D" + BenchModels.EXPECTED_BACKEND + "=" + backend + " -Xmx4g"));
+        ProcessBuilder pb = new ProcessBuilder(command(o, args.toArray(new String[0]))).inheritIO();
+        pb.environment().putAll(environment(backend, o));
+        return pb.start().waitFor();
+    }
+
+    /** One JMH result as samples per second, with what produced it. */
+    static ObjectNode resultRow(String backend, JsonNode probe, JsonNode r, int cores) {
+        String bench = r.get("benchmark").asText();
+        String shortName = bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1);
+        JsonNode params = r.path("params");
+        int batch = params.path("batch").asInt(0);
+        String model = bench.contains("Dl4jVae") ? "dl4j-vae-layer" : params.path("model").asText("mlp");
+        double score = r.get("primaryMetric").get("score").asDouble();
+        double error = r.get("primaryMetric").get("scoreError").asDouble();
+        double samples;
+        double samplesError;
+        if (r.get("mode").asText().equals("ss")) {
+            int images = params.path("images").asInt();
+            samples = images / score;
+            samplesError = Double.isNaN(error) ? Double.NaN : images * error / (score * score);
+            batch = params.path("batch").asInt();
+        } else {
+            int perInvocation = bench.contains("Inference") ? batch : BenchModels.stepsPerInvocation(batch) * batch;
+            samples = score * perInvocation;
+            samplesError = error * perInvocation;
+        }
+        ObjectNode row = JSON.createObjectNode();
+        row.put("backend", backend);
+        row.put("nd4j_backend", probe.get("backend").asText());
+        row.put("device", probe.get("device").asText());
+        row.put("blas", probe.get("blasVendor").asText());
+        row.put("threads", cores > 0 ? cores : probe.get("threads").asInt());
+        row.put("benchmark", shortName);
+        row.put("model", model);
+        row.put("batch", batch);
+        row.put("samples_per_s", samples);
+        row.put("samples_per_s_error", samplesError);
+        row.put("key", shortName + "/" + model + "/" + batch);
+        return row;
+    }
+
+    static String markdown(JsonNode report) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Benchmarks (%s mode, %d cores, Java %s, DL4J %s)%n%n",
+                report.get("mode").asText(), report.get("cores").asInt(), report.get("java").asText(),
+                report.get("dl4j").asText()));
+        sb.append("| backend | device | BLAS | threads | benchmark | model | batch | samples/s | ratio to CPU |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (JsonNode r : report.get("rows")) {
+            if (r.has("not_run")) {
+                sb.append("| ").append(r.get("backend").asText()).append(" | not run: ")
+                        .append(r.get("not_run").asText().replace("|", "/")).append(" | | | | | | | |\n");
+                continue;
+            }
+            double err = r.get("samples_per_s_error").asDouble();
+            sb.append(String.format(Locale.ROOT, "| %s (%s) | %s | %s | %d | %s | %s | %d | %,.0f ± %s | %s |%n",
+                    r.get("backend").asText(), r.get("nd4j_backend").asText(), r.get("device").asText(),
+                    r.get("blas").asText(), r.get("threads").asInt(), r.get("benchmark").asText(),
+                    r.get("model").asText(), r.get("batch").asInt(), r.get("samples_per_s").asDouble(),
+                    Double.isNaN(err) ? "n/a" : String.format(Locale.ROOT, "%,.0f", err),
+                    r.has("ratio_to_cpu") ? String.format(Locale.ROOT, "%.2f", r.get("ratio_to_cpu").asDouble())
+                            : ""));
+        }
+        return sb.toString();
+    }
+}

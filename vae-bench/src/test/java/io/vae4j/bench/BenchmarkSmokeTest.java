@@ -1,0 +1,90 @@
+package io.vae4j.bench;
+
+import io.vae4j.core.backend.GpuCheck;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/** Keeps the benchmarks from rotting: each runs briefly in this JVM, and the report arithmetic is checked. */
+class BenchmarkSmokeTest {
+
+    @Test
+    void everyBenchmarkRunsAndReportsAPositiveRate() throws Exception {
+        Options opts = new OptionsBuilder()
+                .include("(TrainingBenchmark|InferenceBenchmark|Dl4jVaeBenchmark|EpochBenchmark)")
+                .param("batch", "32").param("model", "mlp").param("images", "512")
+                .forks(0).warmupIterations(0).measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(200))
+                .jvmArgsAppend("-D" + BenchModels.EXPECTED_BACKEND + "=cpu")
+                .shouldFailOnError(true)
+                .build();
+        System.setProperty(BenchModels.EXPECTED_BACKEND, "cpu");
+        Collection<RunResult> results = new Runner(opts).run();
+        // training, encode, decode, score, the DL4J layer and the epoch
+        assertEquals(6, results.size());
+        for (RunResult r : results) {
+            double score = r.getPrimaryResult().getScore();
+            assertTrue(score > 0 && Double.isFinite(score), r.getParams().getBenchmark() + ": " + score);
+        }
+    }
+
+    @Test
+    void throughputAndSingleShotResultsBecomeSamplesPerSecond() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode probe = json.readTree("{\"backend\":\"CpuBackend\",\"gpu\":false,\"device\":\"cpu x\","
+                + "\"blasVendor\":\"OPENBLAS\",\"threads\":2}");
+        JsonNode training = json.readTree("{\"benchmark\":\"io.vae4j.bench.TrainingBenchmark.trainSteps\","
+                + "\"mode\":\"thrpt\",\"params\":{\"model\":\"mlp\",\"batch\":\"128\"},"
+                + "\"primaryMetric\":{\"score\":2.5,\"scoreError\":0.5}}");
+        JsonNode row = BenchRunner.resultRow("cpu", probe, training, 0);
+        // 4096 samples per invocation at batch 128: 32 steps
+        assertEquals(2.5 * 32 * 128, row.get("samples_per_s").asDouble(), 1e-9);
+        assertEquals(0.5 * 32 * 128, row.get("samples_per_s_error").asDouble(), 1e-9);
+        assertEquals("TrainingBenchmark.trainSteps", row.get("benchmark").asText());
+        JsonNode epoch = json.readTree("{\"benchmark\":\"io.vae4j.bench.EpochBenchmark.epoch\",\"mode\":\"ss\","
+                + "\"params\":{\"images\":\"60000\",\"batch\":\"128\"},"
+                + "\"primaryMetric\":{\"score\":12.0,\"scoreError\":1.2}}");
+        JsonNode e = BenchRunner.resultRow("cpu", probe, epoch, 1);
+        assertEquals(5000.0, e.get("samples_per_s").asDouble(), 1e-9);
+        assertEquals(60000 * 1.2 / 144, e.get("samples_per_s_error").asDouble(), 1e-9);
+        assertEquals(1, e.get("threads").asInt());
+    }
+
+    /** On a machine without an NVIDIA driver the GPU row must say so rather than run on the CPU. */
+    @Test
+    void gpuCheckNamesTheReason() {
+        Optional<String> why = GpuCheck.unavailable();
+        if (GpuCheck.findLibrary("libcuda.so.1") == null) {
+            assertTrue(why.isPresent());
+            assertTrue(why.get().contains("no NVIDIA driver"), why.get());
+        }
+        assertFalse(why.isPresent() && why.get().isBlank());
+    }
+
+    @Test
+    void badRunnerFlagsAreRejected() {
+        for (String[] args : new String[][] {{"--backends", "tpu"}, {"--cores", "0"}, {"--cores", "x"}, {"--fast"},
+            {"--out"}}) {
+            try {
+                BenchRunner.parse(args);
+                throw new AssertionError("accepted " + String.join(" ", args));
+            } catch (IllegalArgumentException expected) {
+                assertFalse(expected.getMessage().isBlank());
+            }
+        }
+        assertTrue(Files.isDirectory(Path.of(".")));
+    }
+}
