@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -jar vae-bench/target/benchmarks.jar [--quick | --full] [--backends cpu,gpu] [--cores N] [--out DIR]
+ *     [--include REGEX] [--jmh "more JMH arguments, e.g. -p batch=128"]
  * </pre>
  */
 public final class BenchRunner {
@@ -36,7 +37,7 @@ public final class BenchRunner {
     }
 
     /** Parsed command line. */
-    record Options(boolean full, List<String> backends, int cores, Path out, String include) {
+    record Options(boolean full, List<String> backends, int cores, Path out, String include, List<String> jmhArgs) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -46,7 +47,7 @@ public final class BenchRunner {
         } catch (IllegalArgumentException e) {
             System.err.println("benchmarks: error: " + e.getMessage());
             System.err.println("usage: java -jar benchmarks.jar [--quick | --full] [--backends cpu,gpu] [--cores N] "
-                    + "[--out DIR] [--include REGEX]");
+                    + "[--out DIR] [--include REGEX] [--jmh \"JMH ARGS\"]");
             System.exit(2);
             return;
         }
@@ -59,6 +60,7 @@ public final class BenchRunner {
         int cores = 0;
         Path out = Path.of(".");
         String include = null;
+        List<String> jmhArgs = List.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> full = false;
@@ -83,10 +85,11 @@ public final class BenchRunner {
                 }
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--include" -> include = value(args, ++i, "--include");
+                case "--jmh" -> jmhArgs = List.of(value(args, ++i, "--jmh").trim().split("\\s+"));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        return new Options(full, backends, cores, out, include);
+        return new Options(full, backends, cores, out, include, jmhArgs);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -216,6 +219,7 @@ public final class BenchRunner {
             args.addAll(List.of("-f", "1", "-wi", "1", "-w", "1s", "-i", "2", "-r", "1s", "-p", "batch=128",
                     "-p", "model=mlp", "-p", "images=6000"));
         }
+        args.addAll(o.jmhArgs());
         args.addAll(List.of("-rf", "json", "-rff", raw.toString(), "-jvmArgsAppend",
                 "-D" + BenchModels.EXPECTED_BACKEND + "=" + backend + " -Xmx4g"));
         ProcessBuilder pb = new ProcessBuilder(command(o, args.toArray(new String[0]))).inheritIO();

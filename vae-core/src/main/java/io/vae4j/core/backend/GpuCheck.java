@@ -59,7 +59,11 @@ public final class GpuCheck {
                         + "kernels for 3.7-8.6 only (none for Ada 8.9 or Hopper 9.0)");
             }
         }
-        if (findLibrary("libcudart.so.11.0") == null && !onClassPath("org.bytedeco.cuda.global.cudart")) {
+        // nd4j-cuda always brings JavaCPP's CUDA bindings; the libraries themselves come from the host or the
+        // optional redist jar (-Pcuda-redist), which carries libcudart under this resource path.
+        boolean redist = GpuCheck.class.getClassLoader()
+                .getResource("org/bytedeco/cuda/linux-x86_64/libcudart.so.11.0") != null;
+        if (findLibrary("libcudart.so.11.0") == null && !redist) {
             reasons.add("no CUDA 11.6 libraries (libcudart.so.11.0 not found): install CUDA 11.6, or build with "
                     + "mvn -Pcuda,cuda-redist package to bundle them");
         }

@@ -34,6 +34,7 @@ final class Models {
             throw new UserException(model + " has no " + RunFiles.MODEL + ": is it a run directory written by "
                     + "./vae train? (an interrupted run has one only after its first epoch)");
         }
+        VaeCli.logBackend();
         try {
             return Vae.load(file);
         } catch (IOException e) {

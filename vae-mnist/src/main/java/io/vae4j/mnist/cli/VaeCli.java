@@ -58,8 +58,13 @@ public final class VaeCli implements Runnable {
         return cl;
     }
 
-    /** Logs the ND4J backend actually loaded; the first thing every command that computes does. */
-    static BackendInfo logBackend() {
+    private static BackendInfo backend;
+
+    /** Logs (once per JVM) the ND4J backend actually loaded; every command that computes starts with it. */
+    static synchronized BackendInfo logBackend() {
+        if (backend != null) {
+            return backend;
+        }
         BackendInfo info;
         try {
             info = BackendInfo.current();
@@ -79,6 +84,7 @@ public final class VaeCli implements Runnable {
             LOG.warn("Running on the CPU: the GPU backend is in this build but cannot run: {}",
                     GpuCheck.unavailable().orElse("ND4J did not load it"));
         }
+        backend = info;
         return info;
     }
 
