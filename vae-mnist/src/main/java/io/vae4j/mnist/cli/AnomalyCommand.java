@@ -62,21 +62,10 @@ final class AnomalyCommand implements Callable<Integer> {
         if (Files.exists(runDir.resolve(RunFiles.MODEL))) {
             throw new UserException(runDir + " already holds a run; choose another --out");
         }
-        RunSettings settings;
-        try {
-            settings = new RunSettings(model.epochs, model.binarization, model.limit, model.testLimit, holdout);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        RunSettings settings = model.settings(spec, holdout);
         VaeCli.logBackend();
         MnistData mnist = MnistData.load(data.dir(), settings, model.seed, DataOptions.fetcher);
-        Vae vae;
-        try {
-            vae = Vae.create(model.config(mnist.train().rows(), mnist.train().cols()));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), ModelOptions.withFlag(e.getMessage()));
-        }
-        try (Vae v = vae) {
+        try (Vae v = Vae.create(model.config(spec, mnist.train().rows(), mnist.train().cols()))) {
             TrainingJob.run(v, mnist, runDir, System.err, System.console() != null);
             MnistSplit test = mnist.test();
             double[] scores = new double[test.count()];

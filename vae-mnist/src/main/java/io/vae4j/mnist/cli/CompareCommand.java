@@ -63,21 +63,11 @@ final class CompareCommand implements Callable<Integer> {
                 throw new UserException(dir.resolve(sub) + " already holds a run; choose another --out");
             }
         }
-        RunSettings settings;
-        try {
-            settings = new RunSettings(model.epochs, model.binarization, model.limit, model.testLimit, -1);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
+        RunSettings settings = model.settings(spec, -1);
         VaeCli.logBackend();
         MnistData mnist = MnistData.load(data.dir(), settings, model.seed, DataOptions.fetcher);
         MnistSplit test = mnist.test();
-        VaeConfig base;
-        try {
-            base = model.config(test.rows(), test.cols());
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), ModelOptions.withFlag(e.getMessage()));
-        }
+        VaeConfig base = model.config(spec, test.rows(), test.cols());
         int[][] pairs = pairs(test);
         Map<String, Object> summary = new LinkedHashMap<>();
         List<BufferedImage> interpolations = new ArrayList<>();

@@ -8,6 +8,8 @@ import io.vae4j.core.config.VaeConfig;
 import io.vae4j.mnist.data.Binarization;
 import java.util.List;
 import java.util.Map;
+import io.vae4j.mnist.run.RunSettings;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** Every model and training setting of vae-core as a flag; the defaults are the reference protocol. */
@@ -94,7 +96,25 @@ public final class ModelOptions {
             description = "Evaluate each epoch on the first N test images only (0: all).")
     int testLimit;
 
-    /** The configuration for 28x28 single-channel images (or the given shape). */
+    /** The run settings of these flags, or a usage error naming the bad value. */
+    RunSettings settings(CommandLine.Model.CommandSpec spec, int excludeDigit) {
+        try {
+            return new RunSettings(epochs, binarization, limit, testLimit, excludeDigit);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The model configuration for rows x cols images, or a usage error naming the flag to change. */
+    VaeConfig config(CommandLine.Model.CommandSpec spec, int rows, int cols) {
+        try {
+            return config(rows, cols);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), withFlag(e.getMessage()));
+        }
+    }
+
+    /** The configuration for single-channel images of the given shape. */
     VaeConfig config(int rows, int cols) {
         VaeConfig.Builder b = VaeConfig.builder().setInputShape(1, rows, cols).setLatentSize(latent)
                 .optKind(kind).optArchitecture(architecture).optEncoderHidden(hidden).optConvChannels(convChannels)

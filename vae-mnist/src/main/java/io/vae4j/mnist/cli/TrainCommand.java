@@ -1,6 +1,5 @@
 package io.vae4j.mnist.cli;
 
-import io.vae4j.core.config.VaeConfig;
 import io.vae4j.core.model.Vae;
 import io.vae4j.mnist.run.MnistData;
 import io.vae4j.mnist.run.RunFiles;
@@ -68,14 +67,14 @@ final class TrainCommand implements Callable<Integer> {
                 throw new UserException(runDir + " already holds a run; continue it with --resume " + runDir
                         + " or choose another --out");
             }
-            settings = settings();
+            settings = model.settings(spec, -1);
             vae = null;
         }
         VaeCli.logBackend();
         MnistData mnist = MnistData.load(data.dir(), settings, resume != null ? vae.config().seed() : model.seed,
                 DataOptions.fetcher);
         if (vae == null) {
-            vae = Vae.create(config(mnist.train().rows(), mnist.train().cols()));
+            vae = Vae.create(model.config(spec, mnist.train().rows(), mnist.train().cols()));
         }
         try (Vae v = vae) {
             TrainingJob.Result r = TrainingJob.run(v, mnist, runDir, System.err, System.console() != null);
@@ -84,22 +83,6 @@ final class TrainCommand implements Callable<Integer> {
                     r.finalTest().reconstruction(), r.finalTest().kl(), r.finalTest().examples(), runDir);
         }
         return 0;
-    }
-
-    private RunSettings settings() {
-        try {
-            return new RunSettings(model.epochs, model.binarization, model.limit, model.testLimit, -1);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    private VaeConfig config(int rows, int cols) {
-        try {
-            return model.config(rows, cols);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), ModelOptions.withFlag(e.getMessage()));
-        }
     }
 
     private boolean matched(String option) {

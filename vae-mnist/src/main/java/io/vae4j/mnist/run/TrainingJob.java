@@ -36,8 +36,8 @@ public final class TrainingJob {
     /** Prior samples use the same z every epoch, so the pictures show the decoder improving. */
     private static final long SAMPLE_SEED = 1234;
 
-    /** What a finished (or interrupted) job did. */
-    public record Result(List<MetricsLog.Row> rows, ElboResult finalTest, boolean interrupted) {
+    /** What a finished job did: every epoch's metrics (a resumed run's earlier ones too) and the final test score. */
+    public record Result(List<MetricsLog.Row> rows, ElboResult finalTest) {
     }
 
     private TrainingJob() {
@@ -120,7 +120,7 @@ public final class TrainingJob {
             test = vae.evaluate(data.testIterator(1000));
         }
         writeSummary(runDir, vae, metrics.rows(), test, settings);
-        return new Result(metrics.rows(), test, false);
+        return new Result(metrics.rows(), test);
     }
 
     private static void writeSummary(Path runDir, Vae vae, List<MetricsLog.Row> rows, ElboResult test,
