@@ -65,6 +65,14 @@ public final class VaeCli implements Runnable {
         if (backend != null) {
             return backend;
         }
+        if (!GpuCheck.cpuBackendPresent() && GpuCheck.gpuBackendPresent()) {
+            // Loading ND4J would only fail, with pages of native stack traces: say why before trying.
+            GpuCheck.unavailable().ifPresent(why -> {
+                throw new UserException("this build has only the GPU backend (nd4j-cuda-11.6) and it cannot run here: "
+                        + why + ". Build with the default profile (mvn package) for the CPU backend, or with "
+                        + "-Pcpu,cuda for both.");
+            });
+        }
         BackendInfo info;
         try {
             info = BackendInfo.current();
