@@ -65,7 +65,7 @@ final class VaeGraph {
             SDVariable sigma = sd.math().exp("sigma", logVar.mul(0.5));
             SDVariable noise = sd.random().normal("eps_block", 0.0, 1.0, dataType, config.batchSize(), l);
             SDVariable begin = sd.constant("eps_begin", Nd4j.createFromArray(0, 0));
-            SDVariable size = sd.shape("eps_size", mu).castTo(DataType.INT);
+            SDVariable size = sd.shape("eps_size", mu).castTo(DataType.INT32);
             SDVariable epsTrain = sd.slice("eps_train", noise, begin, size);
             zTrain = mu.add(VaeNames.Z_TRAIN, sigma.mul(epsTrain));
             SDVariable eps = sd.placeHolder(VaeNames.EPS, dataType, -1, l);
