@@ -53,7 +53,6 @@ public final class Vae implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Vae.class);
     /** Rows per decoder call in importance sampling: bounds memory whatever k and the data size are. */
     private static final int IW_ROWS = 4096;
-    private static final double LOG_2PI = Math.log(2 * Math.PI);
 
     private final VaeConfig config;
     private final SameDiff sd;
@@ -358,18 +357,15 @@ public final class Vae implements AutoCloseable {
         open();
         INDArray xf = Inputs.flat(x, config, dataType, "inputs");
         double[] scores = new double[(int) xf.size(0)];
+        int draws = config.variational() ? samples : 1; // an autoencoder's score has no noise
         try (Noise rng = new Noise(config.seed())) {
-            for (int s = 0; s < (config.variational() ? samples : 1); s++) {
+            for (int s = 0; s < draws; s++) {
                 double[] v = terms(xf, config.variational() ? noise(rng, xf.size(0)) : null).negElbo()
                         .castTo(DataType.DOUBLE).toDoubleVector();
                 for (int i = 0; i < scores.length; i++) {
-                    scores[i] += v[i];
+                    scores[i] += v[i] / draws;
                 }
             }
-        }
-        int draws = config.variational() ? samples : 1;
-        for (int i = 0; i < scores.length; i++) {
-            scores[i] /= draws;
         }
         return scores;
     }

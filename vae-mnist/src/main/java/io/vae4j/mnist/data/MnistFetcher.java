@@ -167,6 +167,7 @@ public final class MnistFetcher {
 
     private List<String> fromTarball(Source source, List<String> names, Path dir, List<String> failures) {
         List<String> got = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
         try {
             byte[] tgz = download(source.uri());
             try (TarArchiveInputStream tar = new TarArchiveInputStream(
@@ -175,7 +176,8 @@ public final class MnistFetcher {
                 while ((entry = tar.getNextEntry()) != null) {
                     String entryName = entry.getName();
                     String base = entryName.substring(entryName.lastIndexOf('/') + 1);
-                    if (entryName.startsWith("package/data/") && names.contains(base) && !got.contains(base)) {
+                    if (entryName.startsWith("package/data/") && names.contains(base) && !seen.contains(base)) {
+                        seen.add(base);
                         try {
                             verifyAndWrite(base, tar.readAllBytes(), dir);
                             got.add(base);
@@ -186,7 +188,7 @@ public final class MnistFetcher {
                 }
             }
             for (String name : names) {
-                if (!got.contains(name) && failures.stream().noneMatch(f -> f.contains("/" + name + ":"))) {
+                if (!seen.contains(name)) {
                     failures.add(source.name() + ": the tarball has no package/data/" + name);
                 }
             }

@@ -7,7 +7,6 @@ import io.vae4j.mnist.data.MnistIterator;
 import io.vae4j.mnist.data.MnistSplit;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +21,8 @@ public record MnistData(MnistSplit train, MnistSplit test, RunSettings settings,
 
     /** Loads the data directory, fetching the four files first if any is missing. */
     public static MnistData load(Path dir, RunSettings settings, long seed, MnistFetcher fetcher) throws IOException {
-        MnistFetcher.Result fetched = fetcher.ensure(dir);
-        if (fetched.fetchedAnything()) {
-            for (Map.Entry<String, String> e : fetched.servedBy().entrySet()) {
-                LOG.info("MNIST {} served by {}", e.getKey(), e.getValue());
-            }
-        } else {
-            LOG.info("MNIST data: {}", dir.toAbsolutePath());
-        }
+        fetcher.ensure(dir); // logs which source served each file it had to fetch
+        LOG.info("MNIST data: {}", dir.toAbsolutePath());
         MnistSplit train = MnistFiles.train(dir);
         MnistSplit test = MnistFiles.test(dir);
         if (train.imageSize() != test.imageSize()) {

@@ -2,8 +2,6 @@ package io.vae4j.mnist.viz;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
@@ -64,10 +62,5 @@ public final class Charts {
             }
         }
         return BitmapEncoder.getBufferedImage(chart);
-    }
-
-    /** Writes a chart image as PNG, atomically. */
-    public static void writePng(BufferedImage image, Path file) throws IOException {
-        ImageGrid.writePng(image, file);
     }
 }

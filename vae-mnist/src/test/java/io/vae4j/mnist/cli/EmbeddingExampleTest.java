@@ -8,7 +8,6 @@ import io.vae4j.core.model.Vae;
 import io.vae4j.mnist.data.MnistFiles;
 import io.vae4j.mnist.data.SyntheticMnist;
 import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
