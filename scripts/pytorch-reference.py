@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""The reference protocol in PyTorch, to measure vae4j against on the same machine and data.
+
+MLP 784-400-20 (ReLU), pixels in [0, 1] (not binarized), loss = summed Bernoulli cross-entropy + analytic
+Gaussian KL, Adam 1e-3, batch 128, shuffled every epoch, the last partial batch kept; nn.Linear's default
+initialisation. The test -ELBO after each epoch is the summed loss over the test set (one z per image) divided by
+10,000, as in PyTorch's VAE example. Throughput is per whole epoch, batch gathering included.
+
+Reads the four IDX files that `./vae train` fetched and checked (default ~/.vae4j/mnist; --data DIR). Needs only
+Debian's packages:  apt-get install python3-torch python3-numpy libopenblas0-pthread
+(without an optimised BLAS, Debian's PyTorch 1.13 falls back to the reference BLAS and runs about 5x slower).
+
+    /usr/bin/python3 scripts/pytorch-reference.py --seed 1 --threads 2
+
+Prints one line per epoch and, at the end, one CSV line "seed,threads,test_neg_elbo,train_samples_per_s".
+"""
+import argparse
+import gzip
+import os
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def read_idx(path):
+    with open(path, "rb") as f:
+        opener = gzip.open if f.read(2) == b"\x1f\x8b" else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    zero, dtype, rank = struct.unpack(">HBB", data[:4])
+    if zero != 0 or dtype != 0x08:
+        sys.exit(f"{path}: not an IDX file of unsigned bytes")
+    dims = struct.unpack(">" + "I" * rank, data[4:4 + 4 * rank])
+    body = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank)
+    if body.size != int(np.prod(dims)):
+        sys.exit(f"{path}: {body.size} bytes of data, the header says {int(np.prod(dims))}")
+    return body.reshape(dims)
+
+
+def images(directory, name):
+    path = os.path.join(directory, name)
+    if not os.path.isfile(path):
+        sys.exit(f"{path} not found: run ./vae train once to fetch and check MNIST, or pass --data DIR")
+    x = read_idx(path).reshape(-1, 784).astype(np.float32) / 255.0
+    return torch.from_numpy(x)
+
+
+class Vae(nn.Module):
+    def __init__(self, hidden=400, latent=20):
+        super().__init__()
+        self.enc = nn.Linear(784, hidden)
+        self.mu = nn.Linear(hidden, latent)
+        self.logvar = nn.Linear(hidden, latent)
+        self.dec_hidden = nn.Linear(latent, hidden)
+        self.dec_out = nn.Linear(hidden, 784)
+
+    def forward(self, x):
+        h = F.relu(self.enc(x))
+        mu, logvar = self.mu(h), self.logvar(h)
+        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+        return torch.sigmoid(self.dec_out(F.relu(self.dec_hidden(z)))), mu, logvar
+
+
+def loss_sum(probs, x, mu, logvar):
+    bce = F.binary_cross_entropy(probs, x, reduction="sum")
+    kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+    return bce + kl
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--data", default=os.path.join(os.path.expanduser("~"), ".vae4j", "mnist"))
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--threads", type=int, default=1)
+    a = p.parse_args()
+
+    torch.manual_seed(a.seed)
+    torch.set_num_threads(a.threads)
+    train = images(a.data, "train-images-idx3-ubyte")
+    test = images(a.data, "t10k-images-idx3-ubyte")
+    model = Vae()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    batch = 128
+    test_loss = float("nan")
+    rates = []
+    for epoch in range(1, a.epochs + 1):
+        model.train()
+        order = torch.randperm(train.shape[0])
+        total = 0.0
+        start = time.perf_counter()
+        for i in range(0, train.shape[0], batch):
+            x = train[order[i:i + batch]]
+            opt.zero_grad()
+            probs, mu, logvar = model(x)
+            loss = loss_sum(probs, x, mu, logvar)
+            loss.backward()
+            opt.step()
+            total += loss.item()
+        seconds = time.perf_counter() - start
+        rates.append(train.shape[0] / seconds)
+        model.eval()
+        test_total = 0.0
+        with torch.no_grad():
+            for i in range(0, test.shape[0], batch):
+                x = test[i:i + batch]
+                probs, mu, logvar = model(x)
+                test_total += loss_sum(probs, x, mu, logvar).item()
+        test_loss = test_total / test.shape[0]
+        print(f"epoch {epoch}: train -ELBO {total / train.shape[0]:.4f}, test -ELBO {test_loss:.4f}, "
+              f"{rates[-1]:.0f} samples/s", flush=True)
+    steady = rates[1:] if len(rates) > 1 else rates
+    print(f"{a.seed},{a.threads},{test_loss:.4f},{sum(steady) / len(steady):.0f}")
+
+
+if __name__ == "__main__":
+    main()
