@@ -90,9 +90,10 @@ public final class Vae implements AutoCloseable {
      * Adam with PyTorch's defaults (beta1 0.9, beta2 0.999), and epsilon 1e-8 divided by the batch size. The
      * reference protocol minimises the loss summed over the batch; this model minimises its batch mean, which
      * scales every gradient by 1/batchSize. Adam's step is invariant to that scale except through epsilon, so
-     * scaling epsilon the same way makes each step identical to the summed-loss reference. (With epsilon 1e-8 on
-     * the mean loss, weights with tiny gradients, such as those of MNIST's always-black border pixels, learn
-     * measurably slower.)
+     * scaling epsilon the same way makes each step match the summed-loss reference, up to where ND4J's Adam puts
+     * epsilon (before the bias correction of the second moment, which matters only early on). With epsilon 1e-8 on
+     * the mean loss, weights with tiny gradients, such as those of MNIST's always-black border pixels, would take
+     * smaller steps than the reference's.
      */
     static Adam adam(VaeConfig config) {
         return new Adam(config.learningRate(), Adam.DEFAULT_ADAM_BETA1_MEAN_DECAY, Adam.DEFAULT_ADAM_BETA2_VAR_DECAY,
