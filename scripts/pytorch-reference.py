@@ -79,6 +79,8 @@ def main():
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--threads", type=int, default=1)
     a = p.parse_args()
+    if a.epochs < 1 or a.threads < 1:
+        p.error(f"--epochs and --threads must be >= 1, got {a.epochs} and {a.threads}")
 
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
