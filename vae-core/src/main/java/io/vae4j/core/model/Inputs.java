@@ -6,12 +6,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Checks and normalises input batches: shape [n, inputSize] or [n, channels, height, width], finite values. */
-final class Inputs {
+public final class Inputs {
     private Inputs() {
     }
 
     /** The batch as [n, inputSize] in the model's data type; rejects wrong shapes and non-finite values. */
-    static INDArray flat(INDArray x, VaeConfig c, DataType dataType, String what) {
+    public static INDArray flat(INDArray x, VaeConfig c, DataType dataType, String what) {
         if (x == null) {
             throw new IllegalArgumentException(what + " is null");
         }
@@ -35,7 +35,7 @@ final class Inputs {
     }
 
     /** Latent codes as [n, latentSize] in the model's data type. */
-    static INDArray latent(INDArray z, VaeConfig c, DataType dataType) {
+    public static INDArray latent(INDArray z, VaeConfig c, DataType dataType) {
         long l = c.latentSize();
         if (z == null || !(z.rank() == 2 && z.size(1) == l || z.rank() == 1 && z.length() == l)) {
             throw new IllegalArgumentException("latent codes must have shape [n, " + l + "], got "

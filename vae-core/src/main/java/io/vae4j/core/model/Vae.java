@@ -5,30 +5,21 @@ import io.vae4j.core.eval.ElboResult;
 import io.vae4j.core.eval.LogSumExp;
 import io.vae4j.core.io.ModelFile;
 import io.vae4j.core.train.EpochSummary;
-import io.vae4j.core.train.TrainingDivergedException;
+import io.vae4j.core.train.Trainer;
 import io.vae4j.core.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.autodiff.listeners.At;
-import org.nd4j.autodiff.listeners.BaseListener;
-import org.nd4j.autodiff.listeners.ListenerVariables;
-import org.nd4j.autodiff.listeners.Loss;
-import org.nd4j.autodiff.listeners.Operation;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
-import org.nd4j.autodiff.samediff.internal.SameDiffOp;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,14 +48,14 @@ public final class Vae implements AutoCloseable {
     private final VaeConfig config;
     private final SameDiff sd;
     private final DataType dataType;
-    private int epochsDone;
+    private final Trainer trainer;
     private boolean closed;
 
     private Vae(VaeConfig config, SameDiff sd, DataType dataType, int epochsDone) {
         this.config = config;
         this.sd = sd;
         this.dataType = dataType;
-        this.epochsDone = epochsDone;
+        this.trainer = new Trainer(sd, config, dataType, epochsDone);
     }
 
     /** A new, untrained model in single precision. */
@@ -79,25 +70,11 @@ public final class Vae implements AutoCloseable {
         }
         SameDiff sd = VaeGraph.build(config, dataType);
         sd.setTrainingConfig(TrainingConfig.builder()
-                .updater(adam(config))
+                .updater(Trainer.adam(config))
                 .dataSetFeatureMapping(VaeNames.X)
                 .markLabelsUnused()
                 .build());
         return new Vae(config, sd, dataType, 0);
-    }
-
-    /**
-     * Adam with PyTorch's defaults (beta1 0.9, beta2 0.999), and epsilon 1e-8 divided by the batch size. The
-     * reference protocol minimises the loss summed over the batch; this model minimises its batch mean, which
-     * scales every gradient by 1/batchSize. Adam's step is invariant to that scale except through epsilon, so
-     * scaling epsilon the same way makes each step match the summed-loss reference, up to where ND4J's Adam puts
-     * epsilon (before the bias correction of the second moment, which matters only early on). With epsilon 1e-8 on
-     * the mean loss, weights with tiny gradients, such as those of MNIST's always-black border pixels, would take
-     * smaller steps than the reference's.
-     */
-    static Adam adam(VaeConfig config) {
-        return new Adam(config.learningRate(), Adam.DEFAULT_ADAM_BETA1_MEAN_DECAY, Adam.DEFAULT_ADAM_BETA2_VAR_DECAY,
-                Adam.DEFAULT_ADAM_EPSILON / config.batchSize());
     }
 
     /**
@@ -118,7 +95,8 @@ public final class Vae implements AutoCloseable {
      */
     public void save(Path file) throws IOException {
         open();
-        ModelFile.write(file, config, epochsDone, sd);
+        trainer.writeOptimizerState();
+        ModelFile.write(file, config, trainer.epochsDone(), sd);
     }
 
     public VaeConfig config() {
@@ -131,7 +109,7 @@ public final class Vae implements AutoCloseable {
 
     /** Epochs trained so far, over all runs of this model. */
     public int epochsDone() {
-        return epochsDone;
+        return trainer.epochsDone();
     }
 
     /** The underlying graph, for inspection and advanced use; see {@link VaeNames}. */
@@ -145,7 +123,8 @@ public final class Vae implements AutoCloseable {
      * <p>Each epoch is deterministic given the configuration's seed and the epoch index: the noise generator is
      * re-seeded at the start of every epoch, so a model saved after epoch n and trained on from there continues
      * exactly as the uninterrupted run (given an iterator that yields the same batches for the same epoch).
-     * The KL weight of each epoch follows {@link VaeConfig#betaAt}.
+     * The KL weight of each epoch follows {@link VaeConfig#betaAt}. The steps run as {@link Trainer} compiles
+     * them: the same computation as {@code SameDiff.fit}, without its per-step overhead.
      *
      * @param data      batches of inputs, [n, inputSize] or [n, c, h, w], n <= batchSize; labels are ignored
      * @param listeners progress callbacks
@@ -154,66 +133,7 @@ public final class Vae implements AutoCloseable {
      */
     public List<EpochSummary> fit(DataSetIterator data, int epochs, TrainingListener... listeners) {
         open();
-        if (epochs < 1) {
-            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
-        }
-        if (epochs > 1 && !data.resetSupported()) {
-            throw new IllegalArgumentException("training for " + epochs + " epochs needs an iterator that supports "
-                    + "reset(); this one does not");
-        }
-        ensureGradientFunction();
-        INDArray betaArr = sd.getVariable(VaeNames.BETA).getArr();
-        List<EpochSummary> summaries = new ArrayList<>(epochs);
-        for (int e = 0; e < epochs; e++) {
-            int epoch = epochsDone;
-            double beta = config.betaAt(epoch);
-            betaArr.assign(beta);
-            Nd4j.getRandom().setSeed(epochSeed(config.seed(), epoch));
-            if (data.resetSupported()) {
-                data.reset();
-            }
-            for (TrainingListener l : listeners) {
-                l.onEpochStart(epoch, beta);
-            }
-            LossRecorder recorder = new LossRecorder(epoch, beta, config.variational(), listeners);
-            long start = System.nanoTime();
-            try (TrainingBatches batches = new TrainingBatches(data, config, dataType)) {
-                if (!batches.hasNext()) {
-                    throw new IllegalArgumentException("the training data set is empty");
-                }
-                sd.fit(batches, 1, recorder);
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            epochsDone++;
-            EpochSummary summary = new EpochSummary(epoch, beta, recorder.reconTotal / recorder.examples,
-                    recorder.klTotal / recorder.examples, recorder.examples, seconds);
-            LOG.debug("epoch {} done: {}", epoch, summary);
-            for (TrainingListener l : listeners) {
-                l.onEpochEnd(summary);
-            }
-            summaries.add(summary);
-        }
-        return summaries;
-    }
-
-    /**
-     * Builds the backward graph once, before the first training step. SameDiff prints a line per differentiated op
-     * to System.out while doing so (M2.1); an application's stdout should carry its results, so stdout is muted
-     * for this one call.
-     */
-    private void ensureGradientFunction() {
-        if (sd.getFunction("grad") != null) {
-            return;
-        }
-        synchronized (System.class) {
-            java.io.PrintStream stdout = System.out;
-            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-            try {
-                sd.createGradFunction();
-            } finally {
-                System.setOut(stdout);
-            }
-        }
+        return trainer.fit(data, epochs, listeners);
     }
 
     /**
@@ -434,14 +354,6 @@ public final class Vae implements AutoCloseable {
         return rng.normal(rows, config.latentSize(), dataType);
     }
 
-    /** Seed of the in-graph noise for one epoch: a fixed mix of the model seed and the epoch index. */
-    static long epochSeed(long seed, int epoch) {
-        long h = seed * 0x9E3779B97F4A7C15L + epoch;
-        h ^= h >>> 31;
-        h *= 0xBF58476D1CE4E5B9L;
-        return h ^ (h >>> 29);
-    }
-
     private void open() {
         if (closed) {
             throw new IllegalStateException("this model has been closed");
@@ -455,6 +367,7 @@ public final class Vae implements AutoCloseable {
             return;
         }
         closed = true;
+        trainer.close();
         for (SDVariable v : sd.variables()) {
             if (v.getVariableType() == VariableType.VARIABLE || v.getVariableType() == VariableType.CONSTANT) {
                 INDArray arr = v.getArr();
@@ -462,79 +375,6 @@ public final class Vae implements AutoCloseable {
                     arr.close();
                 }
             }
-        }
-    }
-
-    /**
-     * Captures the training loss of each step and passes it on. SameDiff's own loss reporting gives 0 in M2.1,
-     * because the training session never runs the forward loss op (gradients do not need its value); the
-     * per-example reconstruction and KL vectors are computed, so the loss is assembled from them here.
-     */
-    private static final class LossRecorder extends BaseListener {
-        private final int epoch;
-        private final double beta;
-        private final boolean variational;
-        private final TrainingListener[] listeners;
-        private double reconSum = Double.NaN;
-        private double klSum;
-        private long rows;
-        private double reconTotal;
-        private double klTotal;
-        private long examples;
-
-        LossRecorder(int epoch, double beta, boolean variational, TrainingListener[] listeners) {
-            this.epoch = epoch;
-            this.beta = beta;
-            this.variational = variational;
-            this.listeners = listeners;
-            this.klSum = variational ? Double.NaN : 0;
-        }
-
-        @Override
-        public boolean isActive(Operation operation) {
-            return operation == Operation.TRAINING;
-        }
-
-        @Override
-        public ListenerVariables requiredVariables(SameDiff sd) {
-            return variational
-                    ? ListenerVariables.builder().trainingVariables(VaeNames.RECON_TRAIN, VaeNames.KL).build()
-                    : ListenerVariables.builder().trainingVariables(VaeNames.RECON_TRAIN).build();
-        }
-
-        @Override
-        public void activationAvailable(SameDiff sd, At at, MultiDataSet batch, SameDiffOp op, String varName,
-                INDArray activation) {
-            if (VaeNames.RECON_TRAIN.equals(varName)) {
-                reconSum = activation.sumNumber().doubleValue();
-                rows = activation.length();
-            } else if (VaeNames.KL.equals(varName)) {
-                klSum = activation.sumNumber().doubleValue();
-            }
-        }
-
-        @Override
-        public void iterationDone(SameDiff sd, At at, MultiDataSet dataSet, Loss loss) {
-            int n = (int) dataSet.getFeatures(0).size(0);
-            if (rows != n) {
-                throw new IllegalStateException("SameDiff did not report the reconstruction term of iteration "
-                        + at.iteration() + "; the training loss cannot be computed");
-            }
-            double value = (reconSum + beta * klSum) / n;
-            if (!Double.isFinite(value)) {
-                throw new TrainingDivergedException("training diverged in epoch " + epoch + " at iteration "
-                        + at.iteration() + ": the loss is " + value + "; lower the learning rate or check the "
-                        + "inputs");
-            }
-            reconTotal += reconSum;
-            klTotal += klSum;
-            examples += n;
-            for (TrainingListener l : listeners) {
-                l.onBatch(epoch, at.iteration(), n, value);
-            }
-            reconSum = Double.NaN;
-            klSum = variational ? Double.NaN : 0;
-            rows = 0;
         }
     }
 }

@@ -1,6 +1,7 @@
-package io.vae4j.core.model;
+package io.vae4j.core.train;
 
 import io.vae4j.core.config.VaeConfig;
+import io.vae4j.core.model.Inputs;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;

@@ -1,0 +1,307 @@
+package io.vae4j.core.train;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.autodiff.functions.DifferentialFunction;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.internal.SameDiffOp;
+import org.nd4j.autodiff.samediff.internal.Variable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.CustomOp;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.Op;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.api.ops.ReduceOp;
+import org.nd4j.linalg.api.ops.ScalarOp;
+import org.nd4j.linalg.api.ops.BaseOp;
+import org.nd4j.linalg.api.ops.BaseReduceOp;
+import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
+import org.nd4j.linalg.api.ops.impl.reduce.MmulBp;
+import org.nd4j.linalg.api.blas.params.MMulTranspose;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
+import org.nd4j.linalg.api.shape.LongShapeDescriptor;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A SameDiff function compiled for one input shape: the ops needed for a chosen set of outputs, in topological
+ * order, each with an {@link OpContext} whose input and output arrays are bound once. Running it executes each op
+ * directly ({@code Nd4j.exec(op, context)}): no per-step plan, name look-ups, shape inference or allocation, which
+ * is what SameDiff's own sessions (M2.1 {@code InferenceSession}) redo at every call.
+ *
+ * <p>Compilation follows what {@code InferenceSession.getAndParameterizeOp} does for one call (arguments, legacy
+ * reduce axes and scalars, output shapes and data types), once. Ops that only compute unused outputs are pruned;
+ * a matrix-product gradient whose input-side half is unused is replaced by the one product still needed (see
+ * {@link #compile}). Outputs can be bound to caller-owned arrays (e.g. views of one flat gradient buffer).
+ *
+ * <p>Not thread-safe; the bound arrays are reused by every run, so read results before the next run.
+ */
+final class CompiledStep implements AutoCloseable {
+    private final DifferentialFunction[] ops;
+    private final OpContext[] contexts;
+    private final Map<String, INDArray> values;
+    private final List<INDArray> owned;
+
+    private CompiledStep(DifferentialFunction[] ops, OpContext[] contexts, Map<String, INDArray> values,
+            List<INDArray> owned) {
+        this.ops = ops;
+        this.contexts = contexts;
+        this.values = values;
+        this.owned = owned;
+    }
+
+    /**
+     * Compiles the part of {@code fn} that computes {@code wanted}.
+     *
+     * @param fn           the function (e.g. SameDiff's gradient function "grad")
+     * @param leaves       arrays for placeholders and for any variable or constant that should not come from
+     *                     {@code fn} itself (e.g. parameters re-pointed to views of a flat buffer); the caller keeps
+     *                     them bound and writes new inputs into them in place
+     * @param boundOutputs arrays that given outputs must be written to (shape and type must match)
+     * @param wanted       names of the values to compute; bound outputs are computed too
+     */
+    static CompiledStep compile(SameDiff fn, Map<String, INDArray> leaves, Map<String, INDArray> boundOutputs,
+            Set<String> wanted) {
+        // Compiling runs every op once (see below); random ops must not use up the generator's stream doing so.
+        org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandom();
+        long rootState = rng.rootState();
+        long nodeState = rng.nodeState();
+        try {
+            return compileOps(fn, leaves, boundOutputs, wanted);
+        } finally {
+            rng.setStates(rootState, nodeState);
+        }
+    }
+
+    private static CompiledStep compileOps(SameDiff fn, Map<String, INDArray> leaves,
+            Map<String, INDArray> boundOutputs, Set<String> wanted) {
+        Set<String> targets = new HashSet<>(wanted);
+        targets.addAll(boundOutputs.keySet());
+        List<SameDiffOp> order = topologicalOrder(fn, targets);
+        Set<String> used = new HashSet<>(targets);
+        for (SameDiffOp op : order) {
+            used.addAll(op.getInputsToOp() == null ? List.of() : op.getInputsToOp());
+        }
+
+        Map<String, INDArray> arrays = new HashMap<>();
+        List<INDArray> owned = new ArrayList<>();
+        List<DifferentialFunction> execOps = new ArrayList<>();
+        List<OpContext> execContexts = new ArrayList<>();
+        for (SameDiffOp sdo : order) {
+            DifferentialFunction df = sdo.getOp();
+            List<String> inNames = sdo.getInputsToOp() == null ? List.of() : sdo.getInputsToOp();
+            INDArray[] in = new INDArray[inNames.size()];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = arrayOf(fn, inNames.get(i), leaves, arrays);
+            }
+            List<String> outNames = sdo.getOutputsOfOp();
+            if (df instanceof Identity && !boundOutputs.containsKey(outNames.get(0))) {
+                arrays.put(outNames.get(0), in[0]); // pass-through, as SameDiff does
+                continue;
+            }
+            if (df instanceof MmulBp mb && !used.contains(outNames.get(0))) {
+                // d(xW)/dW only: the gradient towards x (e.g. the input placeholder) is never read
+                INDArray w = in[1];
+                INDArray out = output(fn, outNames.get(1), w.shape(), boundOutputs, owned);
+                arrays.put(outNames.get(1), out);
+                requireNoTranspose(sdo.getName(), mb);
+                Mmul mm = new Mmul(in[0], in[2], out, MMulTranspose.builder().transposeA(true).build());
+                OpContext oc = Nd4j.getExecutioner().buildContext();
+                oc.setArgs(new INDArray[] {in[0], in[2]}, mm.iArgs(), mm.dArgs(), mm.tArgs(), mm.bArgs());
+                oc.setOutputArray(0, out);
+                exec(mm, oc);
+                execOps.add(mm);
+                execContexts.add(oc);
+                continue;
+            }
+            OpContext oc = Nd4j.getExecutioner().buildContext();
+            if (df instanceof DynamicCustomOp custom) {
+                oc.setArgs(in, custom.iArgs(), custom.dArgs(), custom.tArgs(), custom.bArgs());
+                List<LongShapeDescriptor> shapes = custom.calculateOutputShape(oc);
+                if (shapes == null || shapes.size() != outNames.size()) {
+                    throw new IllegalStateException("cannot compile op " + sdo.getName() + " (" + df.opName()
+                            + "): its shape function gave " + (shapes == null ? "nothing" : shapes.size()
+                            + " shapes") + " for " + outNames.size() + " outputs");
+                }
+                for (int i = 0; i < shapes.size(); i++) {
+                    INDArray out = output(fn, outNames.get(i), shapes.get(i).getShape(), boundOutputs, owned);
+                    arrays.put(outNames.get(i), out);
+                    oc.setOutputArray(i, out);
+                }
+            } else if (df instanceof Op op) {
+                boolean axisArg = false;
+                if (op instanceof ReduceOp r && r.getOpType() != Op.Type.REDUCE3 && in.length == 2) {
+                    INDArray axis = in[1];
+                    if (axis.isEmpty()) {
+                        throw new IllegalStateException("cannot compile op " + sdo.getName()
+                                + ": reductions over an empty axis list are not supported");
+                    }
+                    df.setDimensions(Shape.normalizeAxis(in[0].rank(), axis.toIntVector()));
+                    ((BaseReduceOp) op).setEmptyReduce(false);
+                    axisArg = true;
+                } else if (op instanceof ScalarOp s && in.length == 2) {
+                    s.setScalar(in[1]);
+                }
+                if (in.length > 0) {
+                    oc.setInputArray(0, in[0]);
+                    if (in.length == 2 && !axisArg) {
+                        oc.setInputArray(1, in[1]);
+                    }
+                }
+                List<LongShapeDescriptor> shapes = ((BaseOp) op).calculateOutputShape(oc);
+                if (shapes == null || shapes.size() != 1) {
+                    throw new IllegalStateException("cannot compile op " + sdo.getName() + " (" + df.opName()
+                            + "): no output shape");
+                }
+                INDArray out = output(fn, outNames.get(0), shapes.get(0).getShape(), boundOutputs, owned);
+                arrays.put(outNames.get(0), out);
+                oc.setOutputArray(0, out);
+            } else {
+                throw new IllegalStateException("cannot compile op " + sdo.getName() + " of type "
+                        + df.getClass().getSimpleName() + " for the training step");
+            }
+            // Some shape functions read their inputs' values (slice's begin and size), so every op runs once
+            // here, in order, before the next is bound.
+            exec(df, oc);
+            execOps.add(df);
+            execContexts.add(oc);
+        }
+        Map<String, INDArray> values = new LinkedHashMap<>();
+        for (String w : targets) {
+            values.put(w, arrayOf(fn, w, leaves, arrays));
+        }
+        return new CompiledStep(execOps.toArray(new DifferentialFunction[0]),
+                execContexts.toArray(new OpContext[0]), values, owned);
+    }
+
+    /** The replacement above computes A^T dY, which is dW only when the forward product had no transposes. */
+    private static void requireNoTranspose(String name, MmulBp op) {
+        for (long t : op.iArgs()) {
+            if (t != 0) {
+                throw new IllegalStateException("cannot compile op " + name + ": a transposed matmul_bp");
+            }
+        }
+    }
+
+    /** Runs every op once, in order. */
+    void run() {
+        for (int i = 0; i < ops.length; i++) {
+            exec(ops[i], contexts[i]);
+        }
+    }
+
+    private static void exec(DifferentialFunction op, OpContext context) {
+        if (op instanceof CustomOp c) {
+            Nd4j.exec(c, context);
+        } else {
+            Nd4j.exec((Op) op, context);
+        }
+    }
+
+    /** The array a wanted value is computed into by {@link #run}. */
+    INDArray value(String name) {
+        INDArray v = values.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("this step does not compute " + name);
+        }
+        return v;
+    }
+
+    /** Number of ops executed per run. */
+    int size() {
+        return ops.length;
+    }
+
+    /** Releases the contexts and the arrays this step allocated. */
+    @Override
+    public void close() {
+        for (OpContext c : contexts) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not release an op context", e);
+            }
+        }
+        for (INDArray a : owned) {
+            if (a.closeable()) {
+                a.close();
+            }
+        }
+    }
+
+    private static INDArray output(SameDiff fn, String name, long[] shape, Map<String, INDArray> bound,
+            List<INDArray> owned) {
+        // Many ops have several valid output types; SameDiff uses the variable's, and so does this.
+        DataType dt = fn.getVariable(name).dataType();
+        INDArray b = bound.get(name);
+        if (b != null) {
+            if (!java.util.Arrays.equals(b.shape(), shape) || b.dataType() != dt) {
+                throw new IllegalStateException("output " + name + " is " + dt + java.util.Arrays.toString(shape)
+                        + " but the array bound to it is " + b.dataType() + java.util.Arrays.toString(b.shape()));
+            }
+            return b;
+        }
+        INDArray a = Nd4j.create(dt, shape);
+        owned.add(a);
+        return a;
+    }
+
+    private static INDArray arrayOf(SameDiff fn, String name, Map<String, INDArray> leaves,
+            Map<String, INDArray> arrays) {
+        INDArray a = leaves.get(name);
+        if (a == null) {
+            a = arrays.get(name);
+        }
+        if (a == null) {
+            SDVariable v = fn.getVariable(name);
+            if (v.getVariableType() == VariableType.PLACEHOLDER) {
+                throw new IllegalArgumentException("the step needs placeholder " + name + " but none was bound");
+            }
+            a = v.getArr();
+        }
+        if (a == null) {
+            throw new IllegalStateException("no array for " + name + " when compiling the training step");
+        }
+        return a;
+    }
+
+    /** Ops that compute {@code targets}, dependencies first (depth-first post-order). */
+    private static List<SameDiffOp> topologicalOrder(SameDiff fn, Set<String> targets) {
+        List<SameDiffOp> order = new ArrayList<>();
+        Set<String> visited = new HashSet<>();
+        for (String t : targets) {
+            visit(fn, t, visited, order);
+        }
+        return order;
+    }
+
+    private static void visit(SameDiff fn, String var, Set<String> visitedOps, List<SameDiffOp> order) {
+        Variable meta = fn.getVariables().get(var);
+        if (meta == null) {
+            throw new IllegalArgumentException("no variable " + var + " in the function");
+        }
+        String opName = meta.getOutputOfOp();
+        if (opName == null || visitedOps.contains(opName)) {
+            return;
+        }
+        visitedOps.add(opName);
+        SameDiffOp op = fn.getOps().get(opName);
+        if (op.getControlDeps() != null && !op.getControlDeps().isEmpty()) {
+            throw new IllegalStateException("cannot compile op " + opName + ": control dependencies are not supported");
+        }
+        if (op.getInputsToOp() != null) {
+            for (String in : op.getInputsToOp()) {
+                visit(fn, in, visitedOps, order);
+            }
+        }
+        order.add(op);
+    }
+}

@@ -1,0 +1,353 @@
+package io.vae4j.core.train;
+
+import io.vae4j.core.config.VaeConfig;
+import io.vae4j.core.model.VaeNames;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a VAE graph: owns the epoch count, the per-epoch noise seed, Adam's moments and step count, and the
+ * compiled training steps.
+ *
+ * <p>The model stays defined once, as its SameDiff graph, and the gradient is SameDiff's own gradient function.
+ * For training, that function is compiled ({@link CompiledStep}) once per batch size that occurs (usually the full
+ * batch and the last, partial one): only the ops the loss terms and the parameter gradients need, each executed
+ * directly with its arrays bound. The parameters are re-pointed to views of one flat buffer and the gradients are
+ * written into views of another, so Adam is one fused update over all parameters. Each step computes exactly
+ * what {@code SameDiff.fit} computes (same ops, same in-graph noise draws, same Adam arithmetic), which a test
+ * checks step by step.
+ *
+ * <p>Adam's state lives in flat buffers while training and is copied into the graph's own updater state by
+ * {@link #writeOptimizerState()} before the graph is saved, so saved models keep SameDiff's format.
+ */
+public final class Trainer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    private final SameDiff sd;
+    private final VaeConfig config;
+    private final DataType dataType;
+    private int epochsDone;
+    private Buffers buffers;
+    private final Map<Integer, Compiled> steps = new HashMap<>();
+
+    /**
+     * @param sd         the model graph (see {@link VaeNames}); its parameters become views of this trainer's
+     *                   flat buffer at the first step
+     * @param config     the model's configuration
+     * @param dataType   the graph's floating-point type
+     * @param epochsDone epochs trained so far
+     */
+    public Trainer(SameDiff sd, VaeConfig config, DataType dataType, int epochsDone) {
+        this.sd = sd;
+        this.config = config;
+        this.dataType = dataType;
+        this.epochsDone = epochsDone;
+    }
+
+    /**
+     * Adam with PyTorch's defaults (beta1 0.9, beta2 0.999), and epsilon 1e-8 divided by the batch size. The
+     * reference protocol minimises the loss summed over the batch; this model minimises its batch mean, which
+     * scales every gradient by 1/batchSize. Adam's step is invariant to that scale except through epsilon, so
+     * scaling epsilon the same way makes each step match the summed-loss reference, up to where ND4J's Adam puts
+     * epsilon (before the bias correction of the second moment, which matters only early on). With epsilon 1e-8 on
+     * the mean loss, weights with tiny gradients, such as those of MNIST's always-black border pixels, would take
+     * smaller steps than the reference's.
+     */
+    public static Adam adam(VaeConfig config) {
+        return new Adam(config.learningRate(), Adam.DEFAULT_ADAM_BETA1_MEAN_DECAY, Adam.DEFAULT_ADAM_BETA2_VAR_DECAY,
+                Adam.DEFAULT_ADAM_EPSILON / config.batchSize());
+    }
+
+    /** Epochs trained so far, over all runs of this model. */
+    public int epochsDone() {
+        return epochsDone;
+    }
+
+    /**
+     * Trains for {@code epochs} more epochs over {@code data}, which is reset before each epoch.
+     *
+     * <p>Each epoch is deterministic given the configuration's seed and the epoch index: the noise generator is
+     * re-seeded at the start of every epoch ({@link #epochSeed}), so a model saved after epoch n and trained on from
+     * there continues exactly as the uninterrupted run (given an iterator that yields the same batches for the same
+     * epoch). The KL weight of each epoch follows {@link VaeConfig#betaAt}.
+     *
+     * @throws TrainingDivergedException if the loss becomes NaN or infinite
+     */
+    public List<EpochSummary> fit(DataSetIterator data, int epochs, TrainingListener... listeners) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+        if (epochs > 1 && !data.resetSupported()) {
+            throw new IllegalArgumentException("training for " + epochs + " epochs needs an iterator that supports "
+                    + "reset(); this one does not");
+        }
+        Buffers b = buffers();
+        INDArray betaArr = sd.getVariable(VaeNames.BETA).getArr();
+        TrainingConfig tc = sd.getTrainingConfig();
+        Adam adam = adam(config);
+        List<EpochSummary> summaries = new ArrayList<>(epochs);
+        for (int e = 0; e < epochs; e++) {
+            int epoch = epochsDone;
+            double beta = config.betaAt(epoch);
+            betaArr.assign(beta);
+            Nd4j.getRandom().setSeed(epochSeed(config.seed(), epoch));
+            if (data.resetSupported()) {
+                data.reset();
+            }
+            for (TrainingListener l : listeners) {
+                l.onEpochStart(epoch, beta);
+            }
+            double reconTotal = 0;
+            double klTotal = 0;
+            long examples = 0;
+            long start = System.nanoTime();
+            try (TrainingBatches batches = new TrainingBatches(data, config, dataType)) {
+                if (!batches.hasNext()) {
+                    throw new IllegalArgumentException("the training data set is empty");
+                }
+                while (batches.hasNext()) {
+                    INDArray x = batches.next().getFeatures(0);
+                    int n = (int) x.size(0);
+                    Compiled step = step(n, b);
+                    step.input.assign(x);
+                    step.step.run();
+                    int iteration = tc.getIterationCount();
+                    Nd4j.exec(new AdamUpdater(b.grads, b.v, b.m, adam.getLearningRate(iteration, epoch),
+                            adam.getBeta1(), adam.getBeta2(), adam.getEpsilon(), iteration));
+                    b.params.subi(b.grads);
+                    tc.incrementIterationCount();
+                    double recon = step.recon.sumNumber().doubleValue();
+                    double kl = step.kl == null ? 0 : step.kl.sumNumber().doubleValue();
+                    double value = (recon + beta * kl) / n;
+                    if (!Double.isFinite(value)) {
+                        throw new TrainingDivergedException("training diverged in epoch " + epoch + " at iteration "
+                                + iteration + ": the loss is " + value + "; lower the learning rate or check the "
+                                + "inputs");
+                    }
+                    reconTotal += recon;
+                    klTotal += kl;
+                    examples += n;
+                    for (TrainingListener l : listeners) {
+                        l.onBatch(epoch, iteration, n, value);
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            epochsDone++;
+            EpochSummary summary = new EpochSummary(epoch, beta, reconTotal / examples, klTotal / examples,
+                    examples, seconds);
+            LOG.debug("epoch {} done: {}", epoch, summary);
+            for (TrainingListener l : listeners) {
+                l.onEpochEnd(summary);
+            }
+            summaries.add(summary);
+        }
+        return summaries;
+    }
+
+    /** Seed of the in-graph noise for one epoch: a fixed mix of the model seed and the epoch index. */
+    public static long epochSeed(long seed, int epoch) {
+        long h = seed * 0x9E3779B97F4A7C15L + epoch;
+        h ^= h >>> 31;
+        h *= 0xBF58476D1CE4E5B9L;
+        return h ^ (h >>> 29);
+    }
+
+    /**
+     * Copies Adam's moments into the graph's own updater state, which {@code SameDiff.save(..., true)} writes.
+     * Call before saving; does nothing before the first training step.
+     */
+    public void writeOptimizerState() {
+        if (buffers == null) {
+            return;
+        }
+        Map<String, GradientUpdater> updaters = updaterMap(sd);
+        if (updaters == null || !updaters.keySet().containsAll(buffers.views.keySet())) {
+            invoke(sd, "initializeTraining");
+            updaters = updaterMap(sd);
+        }
+        for (Map.Entry<String, View> e : buffers.views.entrySet()) {
+            Map<?, ?> state = updaters.get(e.getKey()).getState();
+            ((INDArray) state.get("M")).assign(e.getValue().m);
+            ((INDArray) state.get("V")).assign(e.getValue().v);
+        }
+    }
+
+    /** Releases the compiled steps and the flat buffers. The graph's parameters are views of them: close last. */
+    @Override
+    public void close() {
+        for (Compiled c : steps.values()) {
+            c.step.close();
+            c.input.close();
+        }
+        steps.clear();
+        if (buffers != null) {
+            for (INDArray a : new INDArray[] {buffers.params, buffers.grads, buffers.m, buffers.v}) {
+                a.close();
+            }
+            buffers = null;
+        }
+    }
+
+    /** A compiled step with its input buffer and the loss terms it computes. */
+    private record Compiled(CompiledStep step, INDArray input, INDArray recon, INDArray kl) {
+    }
+
+    private Compiled step(int n, Buffers b) {
+        Compiled c = steps.get(n);
+        if (c != null) {
+            return c;
+        }
+        INDArray input = Nd4j.create(dataType, n, config.inputSize());
+        Map<String, INDArray> leaves = new HashMap<>();
+        leaves.put(VaeNames.X, input);
+        leaves.put(VaeNames.BETA, sd.getVariable(VaeNames.BETA).getArr());
+        Map<String, INDArray> bound = new HashMap<>();
+        for (Map.Entry<String, View> e : b.views.entrySet()) {
+            leaves.put(e.getKey(), e.getValue().param);
+            if (e.getValue().gradName != null) {
+                bound.put(e.getValue().gradName, e.getValue().grad);
+            }
+        }
+        Set<String> wanted = new HashSet<>();
+        wanted.add(VaeNames.RECON_TRAIN);
+        if (config.variational()) {
+            wanted.add(VaeNames.KL);
+        }
+        CompiledStep step = CompiledStep.compile(sd.getFunction("grad"), leaves, bound, wanted);
+        LOG.debug("compiled the training step for batches of {}: {} ops", n, step.size());
+        c = new Compiled(step, input, step.value(VaeNames.RECON_TRAIN),
+                config.variational() ? step.value(VaeNames.KL) : null);
+        steps.put(n, c);
+        return c;
+    }
+
+    /** One parameter's views into the flat buffers, and the name of its gradient in the gradient function. */
+    private record View(INDArray param, INDArray grad, INDArray m, INDArray v, String gradName) {
+    }
+
+    /** Parameters, gradients and Adam's moments, each one flat buffer; every parameter a view into each. */
+    private record Buffers(INDArray params, INDArray grads, INDArray m, INDArray v, Map<String, View> views) {
+    }
+
+    private Buffers buffers() {
+        if (buffers != null) {
+            return buffers;
+        }
+        ensureGradientFunction();
+        SameDiff grad = sd.getFunction("grad");
+        // The default holder copies views ("device local doesn't support views"); the gradient function already
+        // uses this simple one.
+        sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), true);
+        List<SDVariable> params = new ArrayList<>();
+        long total = 0;
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE && v.dataType().isFPType()) {
+                params.add(v);
+                total += v.getArr().length();
+            }
+        }
+        INDArray p = Nd4j.create(dataType, total);
+        INDArray g = Nd4j.create(dataType, total);
+        INDArray m = Nd4j.create(dataType, total);
+        INDArray vv = Nd4j.create(dataType, total);
+        Map<String, GradientUpdater> saved = updaterMap(sd);
+        Map<String, View> views = new LinkedHashMap<>();
+        long offset = 0;
+        for (SDVariable v : params) {
+            INDArray old = v.getArr();
+            long[] shape = old.shape();
+            long len = old.length();
+            View view = new View(slice(p, offset, len, shape), slice(g, offset, len, shape),
+                    slice(m, offset, len, shape), slice(vv, offset, len, shape),
+                    grad.getVariable(v.name()).getGradient() == null ? null
+                            : grad.getVariable(v.name()).getGradient().name());
+            view.param.assign(old);
+            GradientUpdater u = saved == null ? null : saved.get(v.name());
+            if (u != null) {
+                view.m.assign((INDArray) u.getState().get("M"));
+                view.v.assign((INDArray) u.getState().get("V"));
+            }
+            sd.setArrayForVariable(v.name(), view.param);
+            grad.setArrayForVariable(v.name(), view.param);
+            views.put(v.name(), view);
+            offset += len;
+        }
+        buffers = new Buffers(p, g, m, vv, views);
+        return buffers;
+    }
+
+    private static INDArray slice(INDArray flat, long offset, long len, long[] shape) {
+        INDArray view = flat.get(NDArrayIndex.interval(offset, offset + len)).reshape('c', shape);
+        if (!view.isView() && flat.length() != len) {
+            throw new IllegalStateException("a parameter slice of the flat buffer is not a view");
+        }
+        return view;
+    }
+
+    /**
+     * Builds the backward graph once. SameDiff prints a line per differentiated op to System.out while doing so
+     * (M2.1); an application's stdout should carry its results, so stdout is muted for this one call.
+     */
+    private void ensureGradientFunction() {
+        if (sd.getFunction("grad") != null) {
+            return;
+        }
+        synchronized (System.class) {
+            java.io.PrintStream stdout = System.out;
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            try {
+                sd.createGradFunction();
+            } finally {
+                System.setOut(stdout);
+            }
+        }
+    }
+
+    /**
+     * SameDiff keeps its optimizer state in a private field that {@code save(..., true)} writes and
+     * {@code load(..., true)} restores (M2.1 has no accessor); reading it keeps the saved format unchanged.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, GradientUpdater> updaterMap(SameDiff sd) {
+        try {
+            Field f = SameDiff.class.getDeclaredField("updaterMap");
+            f.setAccessible(true);
+            return (Map<String, GradientUpdater>) f.get(sd);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this ND4J version keeps SameDiff's optimizer state elsewhere", e);
+        }
+    }
+
+    private static void invoke(SameDiff sd, String method) {
+        try {
+            Method m = SameDiff.class.getDeclaredMethod(method);
+            m.setAccessible(true);
+            m.invoke(sd);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("could not call SameDiff." + method, e);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.vae4j.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vae4j.core.config.Activation;
+import io.vae4j.core.config.Architecture;
+import io.vae4j.core.config.Likelihood;
+import io.vae4j.core.config.ModelKind;
+import io.vae4j.core.config.VaeConfig;
+import io.vae4j.core.model.Vae;
+import io.vae4j.core.model.VaeNames;
+import io.vae4j.core.testing.TestData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The compiled training step is SameDiff's own training step: two models built from one configuration (so with
+ * identical initial weights), one trained by {@link Trainer} and one by {@code SameDiff.fit} batch by batch with
+ * the same per-epoch noise seed, have the same parameters after every epoch. Each run covers two epochs of three
+ * full batches and one partial batch (so both compiled batch sizes and the epoch re-seeding are exercised), and a
+ * KL warm-up, so beta changes between epochs.
+ */
+class CompiledStepTest {
+    private static final int BATCH = 8;
+    private static final int EXAMPLES = 3 * BATCH + 5;
+
+    static Stream<Arguments> configs() {
+        VaeConfig.Builder mlp = VaeConfig.builder().setInputSize(12).setLatentSize(3)
+                .optEncoderHidden(List.of(7)).optDecoderHidden(List.of(6)).optBatchSize(BATCH).optSeed(3)
+                .optWarmupEpochs(2).optBeta(0.8).optLearningRate(0.01);
+        return Stream.of(
+                Arguments.of("mlp relu bernoulli", mlp.optActivation(Activation.RELU).build(), DataType.DOUBLE),
+                Arguments.of("mlp relu bernoulli float", mlp.optActivation(Activation.RELU).build(), DataType.FLOAT),
+                Arguments.of("mlp elu gaussian", mlp.optActivation(Activation.ELU)
+                        .optLikelihood(Likelihood.GAUSSIAN).optGaussianVariance(0.5).build(), DataType.DOUBLE),
+                Arguments.of("mlp tanh autoencoder", mlp.optActivation(Activation.TANH)
+                        .optLikelihood(Likelihood.BERNOULLI).optKind(ModelKind.AE).build(), DataType.DOUBLE),
+                Arguments.of("conv relu bernoulli", VaeConfig.builder().setInputShape(1, 4, 4).setLatentSize(2)
+                        .optArchitecture(Architecture.CONV).optConvChannels(List.of(3)).optEncoderHidden(List.of(5))
+                        .optDecoderHidden(List.of(5)).optBatchSize(BATCH).optSeed(5).optLearningRate(0.01).build(),
+                        DataType.DOUBLE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("configs")
+    void compiledStepsEqualSameDiffFitSteps(String name, VaeConfig config, DataType dt) {
+        INDArray x = TestData.binaryPatterns(EXAMPLES, config.inputSize(), 3, 17).castTo(dt);
+        double tolerance = dt == DataType.DOUBLE ? 1e-10 : 2e-5;
+        try (Vae compiled = Vae.create(config, dt); Vae reference = Vae.create(config, dt)) {
+            SameDiff ref = reference.graph();
+            for (int epoch = 0; epoch < 2; epoch++) {
+                compiled.fit(TestData.iterator(x, BATCH), 1);
+
+                ref.getVariable(VaeNames.BETA).getArr().assign(config.betaAt(epoch));
+                Nd4j.getRandom().setSeed(Trainer.epochSeed(config.seed(), epoch));
+                for (long i = 0; i < EXAMPLES; i += BATCH) {
+                    INDArray b = x.get(NDArrayIndex.interval(i, Math.min(i + BATCH, EXAMPLES)), NDArrayIndex.all());
+                    muted(() -> ref.fit(new MultiDataSet(new INDArray[] {b.dup()}, null)));
+                }
+
+                for (String p : params(ref)) {
+                    INDArray want = ref.getVariable(p).getArr();
+                    INDArray got = compiled.graph().getVariable(p).getArr();
+                    double scale = Math.max(1, want.amaxNumber().doubleValue());
+                    double diff = want.sub(got).amaxNumber().doubleValue();
+                    assertTrue(diff <= tolerance * scale, name + ": epoch " + epoch + " parameter " + p
+                            + " differs from SameDiff.fit's by " + diff);
+                }
+            }
+            assertEquals(2, compiled.epochsDone());
+            assertTrue(movedFromInit(config, dt, compiled) > 1e-3, name + ": training did not move the parameters");
+        }
+    }
+
+    private static double movedFromInit(VaeConfig config, DataType dt, Vae trained) {
+        double moved = 0;
+        try (Vae init = Vae.create(config, dt)) {
+            for (String p : params(init.graph())) {
+                moved += init.graph().getVariable(p).getArr().sub(trained.graph().getVariable(p).getArr())
+                        .amaxNumber().doubleValue();
+            }
+        }
+        return moved;
+    }
+
+    private static List<String> params(SameDiff sd) {
+        List<String> out = new ArrayList<>();
+        for (SDVariable v : sd.variables()) {
+            if (v.getVariableType() == VariableType.VARIABLE) {
+                out.add(v.name());
+            }
+        }
+        return out;
+    }
+
+    /** SameDiff prints a line per differentiated op when it builds its gradient function (M2.1). */
+    private static void muted(Runnable r) {
+        java.io.PrintStream out = System.out;
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            r.run();
+        } finally {
+            System.setOut(out);
+        }
+    }
+}
