@@ -35,6 +35,11 @@ public final class VaeNames {
     public static final String Z_TRAIN = "z_train";
     /** Training branch: per-example reconstruction NLL, [batch]. */
     public static final String RECON_TRAIN = "recon_train";
+    /**
+     * Training branch, Bernoulli likelihood: relu(logits), the first term of the stable per-pixel NLL
+     * max(l, 0) - l x + log(1 + exp(-|l|)); its input is the decoder's logits.
+     */
+    public static final String TRAIN_NLL_RELU = "train_nll_relu";
     /** Training branch: the scalar loss, mean over the batch of (reconstruction + beta * KL). */
     public static final String LOSS = "loss";
 

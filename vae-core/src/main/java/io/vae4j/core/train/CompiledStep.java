@@ -26,6 +26,9 @@ import org.nd4j.linalg.api.ops.BaseReduceOp;
 import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
 import org.nd4j.linalg.api.ops.impl.reduce.MmulBp;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.ThresholdReluBp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.api.shape.Shape;
@@ -67,35 +70,56 @@ final class CompiledStep implements AutoCloseable {
      *                     them bound and writes new inputs into them in place
      * @param boundOutputs arrays that given outputs must be written to (shape and type must match)
      * @param wanted       names of the values to compute; bound outputs are computed too
+     * @param fused        values to compute with a faster equivalent kernel instead of the ops that compute them in
+     *                     {@code fn}; each must be proven equal to SameDiff's value by a test
      */
     static CompiledStep compile(SameDiff fn, Map<String, INDArray> leaves, Map<String, INDArray> boundOutputs,
-            Set<String> wanted) {
+            Set<String> wanted, Map<String, Fused> fused) {
         // Compiling runs every op once (see below); random ops must not use up the generator's stream doing so.
         org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandom();
         long rootState = rng.rootState();
         long nodeState = rng.nodeState();
         try {
-            return compileOps(fn, leaves, boundOutputs, wanted);
+            return compileOps(fn, leaves, boundOutputs, wanted, fused);
         } finally {
             rng.setStates(rootState, nodeState);
         }
     }
 
     private static CompiledStep compileOps(SameDiff fn, Map<String, INDArray> leaves,
-            Map<String, INDArray> boundOutputs, Set<String> wanted) {
+            Map<String, INDArray> boundOutputs, Set<String> wanted, Map<String, Fused> fused) {
         Set<String> targets = new HashSet<>(wanted);
         targets.addAll(boundOutputs.keySet());
-        List<SameDiffOp> order = topologicalOrder(fn, targets);
+        List<Object> order = topologicalOrder(fn, targets, fused);
         Set<String> used = new HashSet<>(targets);
-        for (SameDiffOp op : order) {
-            used.addAll(op.getInputsToOp() == null ? List.of() : op.getInputsToOp());
+        for (Object node : order) {
+            if (node instanceof SameDiffOp op) {
+                used.addAll(op.getInputsToOp() == null ? List.of() : op.getInputsToOp());
+            } else {
+                used.addAll(((Fused) node).inputs());
+            }
         }
 
         Map<String, INDArray> arrays = new HashMap<>();
         List<INDArray> owned = new ArrayList<>();
         List<DifferentialFunction> execOps = new ArrayList<>();
         List<OpContext> execContexts = new ArrayList<>();
-        for (SameDiffOp sdo : order) {
+        for (Object node : order) {
+            if (node instanceof Fused f) {
+                INDArray[] in = new INDArray[f.inputs().size()];
+                for (int i = 0; i < in.length; i++) {
+                    in[i] = arrayOf(fn, f.inputs().get(i), leaves, arrays);
+                }
+                INDArray out = output(fn, f.output(), in[0].shape(), boundOutputs, owned);
+                arrays.put(f.output(), out);
+                for (DifferentialFunction op : f.kernel().build(in, out, owned)) {
+                    exec(op, null);
+                    execOps.add(op);
+                    execContexts.add(null);
+                }
+                continue;
+            }
+            SameDiffOp sdo = (SameDiffOp) node;
             DifferentialFunction df = sdo.getOp();
             List<String> inNames = sdo.getInputsToOp() == null ? List.of() : sdo.getInputsToOp();
             INDArray[] in = new INDArray[inNames.size()];
@@ -120,6 +144,21 @@ final class CompiledStep implements AutoCloseable {
                 exec(mm, oc);
                 execOps.add(mm);
                 execContexts.add(oc);
+                continue;
+            }
+            if (df instanceof ThresholdReluBp relu && in.length == 2) {
+                // relu_bp calls a std::function per element (7-10 ns each, M2.1): step(x > cutoff) * dy is two
+                // plain element-wise ops with the same result
+                INDArray out = output(fn, outNames.get(0), in[0].shape(), boundOutputs, owned);
+                arrays.put(outNames.get(0), out);
+                INDArray mask = Nd4j.create(in[0].dataType(), in[0].shape());
+                owned.add(mask);
+                for (DifferentialFunction op : List.of(new Step(in[0], mask, relu.tArgs()[0]),
+                        new MulOp(mask, in[1], out))) {
+                    exec(op, null);
+                    execOps.add(op);
+                    execContexts.add(null);
+                }
                 continue;
             }
             OpContext oc = Nd4j.getExecutioner().buildContext();
@@ -198,12 +237,50 @@ final class CompiledStep implements AutoCloseable {
         }
     }
 
+    /** As {@link #run}, adding each op's wall time in nanoseconds to {@code nanos[i]}. */
+    void runTimed(long[] nanos) {
+        for (int i = 0; i < ops.length; i++) {
+            long t = System.nanoTime();
+            exec(ops[i], contexts[i]);
+            nanos[i] += System.nanoTime() - t;
+        }
+    }
+
+    /** The op type and graph name of the i-th op, e.g. "matmul_bp (matmul_bp_1)". */
+    String label(int i) {
+        return ops[i].opName() + " (" + ops[i].getOwnName() + ")";
+    }
+
+    /** Executes an op with its bound context, or, for a kernel op made here with its arrays, without one. */
     private static void exec(DifferentialFunction op, OpContext context) {
-        if (op instanceof CustomOp c) {
+        if (context == null) {
+            if (op instanceof CustomOp c) {
+                Nd4j.exec(c);
+            } else {
+                Nd4j.exec((Op) op);
+            }
+        } else if (op instanceof CustomOp c) {
             Nd4j.exec(c, context);
         } else {
             Nd4j.exec((Op) op, context);
         }
+    }
+
+    /** Builds the ops of a fused kernel, their arrays bound, for given input arrays and output array. */
+    @FunctionalInterface
+    interface Kernel {
+        /** @param scratch add any array the kernel allocates, so that it is released with the step */
+        List<DifferentialFunction> build(INDArray[] inputs, INDArray output, List<INDArray> scratch);
+    }
+
+    /**
+     * A value computed by a kernel instead of by the ops of the function; its shape is that of the first input.
+     *
+     * @param output the value's name in the function
+     * @param inputs names of the values the kernel reads
+     * @param kernel the ops that compute it
+     */
+    record Fused(String output, List<String> inputs, Kernel kernel) {
     }
 
     /** The array a wanted value is computed into by {@link #run}. */
@@ -224,6 +301,9 @@ final class CompiledStep implements AutoCloseable {
     @Override
     public void close() {
         for (OpContext c : contexts) {
+            if (c == null) {
+                continue;
+            }
             try {
                 c.close();
             } catch (Exception e) {
@@ -273,20 +353,34 @@ final class CompiledStep implements AutoCloseable {
         return a;
     }
 
-    /** Ops that compute {@code targets}, dependencies first (depth-first post-order). */
-    private static List<SameDiffOp> topologicalOrder(SameDiff fn, Set<String> targets) {
-        List<SameDiffOp> order = new ArrayList<>();
+    /**
+     * Ops (and fused kernels) that compute {@code targets}, dependencies first (depth-first post-order): each
+     * element a {@link SameDiffOp} or a {@link Fused}.
+     */
+    private static List<Object> topologicalOrder(SameDiff fn, Set<String> targets, Map<String, Fused> fused) {
+        List<Object> order = new ArrayList<>();
         Set<String> visited = new HashSet<>();
         for (String t : targets) {
-            visit(fn, t, visited, order);
+            visit(fn, t, visited, order, fused);
         }
         return order;
     }
 
-    private static void visit(SameDiff fn, String var, Set<String> visitedOps, List<SameDiffOp> order) {
+    private static void visit(SameDiff fn, String var, Set<String> visitedOps, List<Object> order,
+            Map<String, Fused> fused) {
         Variable meta = fn.getVariables().get(var);
         if (meta == null) {
             throw new IllegalArgumentException("no variable " + var + " in the function");
+        }
+        Fused f = fused.get(var);
+        if (f != null) {
+            if (visitedOps.add("fused:" + var)) {
+                for (String in : f.inputs()) {
+                    visit(fn, in, visitedOps, order, fused);
+                }
+                order.add(f);
+            }
+            return;
         }
         String opName = meta.getOutputOfOp();
         if (opName == null || visitedOps.contains(opName)) {
@@ -299,7 +393,7 @@ final class CompiledStep implements AutoCloseable {
         }
         if (op.getInputsToOp() != null) {
             for (String in : op.getInputsToOp()) {
-                visit(fn, in, visitedOps, order);
+                visit(fn, in, visitedOps, order, fused);
             }
         }
         order.add(op);

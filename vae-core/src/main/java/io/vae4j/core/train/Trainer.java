@@ -1,6 +1,7 @@
 package io.vae4j.core.train;
 
 import io.vae4j.core.config.VaeConfig;
+import io.vae4j.core.model.Inputs;
 import io.vae4j.core.model.VaeNames;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -19,6 +20,7 @@ import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
+import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -123,35 +125,34 @@ public final class Trainer implements AutoCloseable {
             double klTotal = 0;
             long examples = 0;
             long start = System.nanoTime();
-            try (TrainingBatches batches = new TrainingBatches(data, config, dataType)) {
-                if (!batches.hasNext()) {
-                    throw new IllegalArgumentException("the training data set is empty");
+            if (!data.hasNext()) {
+                throw new IllegalArgumentException("the training data set is empty");
+            }
+            long index = 0;
+            while (data.hasNext()) {
+                INDArray x = batch(data.next(), index++);
+                int n = (int) x.size(0);
+                Compiled step = step(n, b);
+                step.input.assign(x);
+                step.step.run();
+                int iteration = tc.getIterationCount();
+                Nd4j.exec(new AdamUpdater(b.grads, b.v, b.m, adam.getLearningRate(iteration, epoch),
+                        adam.getBeta1(), adam.getBeta2(), adam.getEpsilon(), iteration));
+                b.params.subi(b.grads);
+                tc.incrementIterationCount();
+                double recon = step.recon.sumNumber().doubleValue();
+                double kl = step.kl == null ? 0 : step.kl.sumNumber().doubleValue();
+                double value = (recon + beta * kl) / n;
+                if (!Double.isFinite(value)) {
+                    throw new TrainingDivergedException("training diverged in epoch " + epoch + " at iteration "
+                            + iteration + ": the loss is " + value + "; lower the learning rate or check the "
+                            + "inputs");
                 }
-                while (batches.hasNext()) {
-                    INDArray x = batches.next().getFeatures(0);
-                    int n = (int) x.size(0);
-                    Compiled step = step(n, b);
-                    step.input.assign(x);
-                    step.step.run();
-                    int iteration = tc.getIterationCount();
-                    Nd4j.exec(new AdamUpdater(b.grads, b.v, b.m, adam.getLearningRate(iteration, epoch),
-                            adam.getBeta1(), adam.getBeta2(), adam.getEpsilon(), iteration));
-                    b.params.subi(b.grads);
-                    tc.incrementIterationCount();
-                    double recon = step.recon.sumNumber().doubleValue();
-                    double kl = step.kl == null ? 0 : step.kl.sumNumber().doubleValue();
-                    double value = (recon + beta * kl) / n;
-                    if (!Double.isFinite(value)) {
-                        throw new TrainingDivergedException("training diverged in epoch " + epoch + " at iteration "
-                                + iteration + ": the loss is " + value + "; lower the learning rate or check the "
-                                + "inputs");
-                    }
-                    reconTotal += recon;
-                    klTotal += kl;
-                    examples += n;
-                    for (TrainingListener l : listeners) {
-                        l.onBatch(epoch, iteration, n, value);
-                    }
+                reconTotal += recon;
+                klTotal += kl;
+                examples += n;
+                for (TrainingListener l : listeners) {
+                    l.onBatch(epoch, iteration, n, value);
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -165,6 +166,74 @@ public final class Trainer implements AutoCloseable {
             summaries.add(summary);
         }
         return summaries;
+    }
+
+    /**
+     * Where the time of one training step goes: runs {@code steps} steps on one batch (after as many untimed
+     * ones) and returns the mean wall time per step of each op, of the Adam update and of reading the loss back,
+     * in microseconds, largest first. Trains the model on that batch while doing so: for benchmarks and
+     * diagnosis, not for a model that matters.
+     */
+    public Map<String, Double> profile(INDArray batch, int steps) {
+        INDArray x = Inputs.flat(batch, config, dataType, "profiled batch");
+        Buffers b = buffers();
+        Compiled c = step((int) x.size(0), b);
+        c.input.assign(x);
+        Adam adam = adam(config);
+        TrainingConfig tc = sd.getTrainingConfig();
+        long[] nanos = new long[c.step.size()];
+        long adamNanos = 0;
+        long lossNanos = 0;
+        for (int s = 0; s < 2 * steps; s++) {
+            boolean timed = s >= steps;
+            if (s == steps) {
+                java.util.Arrays.fill(nanos, 0);
+            }
+            c.step.runTimed(nanos);
+            long t0 = System.nanoTime();
+            int iteration = tc.getIterationCount();
+            Nd4j.exec(new AdamUpdater(b.grads, b.v, b.m, adam.getLearningRate(iteration, epochsDone),
+                    adam.getBeta1(), adam.getBeta2(), adam.getEpsilon(), iteration));
+            b.params.subi(b.grads);
+            tc.incrementIterationCount();
+            long t1 = System.nanoTime();
+            double loss = c.recon.sumNumber().doubleValue() + (c.kl == null ? 0 : c.kl.sumNumber().doubleValue());
+            long t2 = System.nanoTime();
+            if (timed) {
+                adamNanos += t1 - t0;
+                lossNanos += t2 - t1;
+            }
+            if (!Double.isFinite(loss)) {
+                throw new TrainingDivergedException("the profiled training diverged at step " + s);
+            }
+        }
+        Map<String, Double> out = new HashMap<>();
+        for (int i = 0; i < nanos.length; i++) {
+            out.merge(c.step.label(i), nanos[i] / 1e3 / steps, Double::sum);
+        }
+        out.put("adam update (flat)", adamNanos / 1e3 / steps);
+        out.put("loss read-back", lossNanos / 1e3 / steps);
+        Map<String, Double> sorted = new LinkedHashMap<>();
+        out.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
+    /**
+     * A batch's features as [n, inputSize] in the model's type, checked. Read on the training thread: a
+     * prefetching thread of its own would run ND4J ops concurrently with the step's, and with as many OpenMP threads
+     * as cores each parallel op then waits for a core (measured: 40% slower steps on 2 cores); preparing an MNIST
+     * batch takes well under 1% of a step.
+     */
+    private INDArray batch(DataSet ds, long index) {
+        INDArray x = Inputs.flat(ds.getFeatures(), config, dataType, "training batch " + index);
+        if (x.size(0) > config.batchSize()) {
+            throw new IllegalArgumentException("training batch " + index + " has " + x.size(0)
+                    + " examples but the model's batchSize is " + config.batchSize()
+                    + "; give the iterator a batch size <= " + config.batchSize()
+                    + " or build the model with a larger batchSize");
+        }
+        return x;
     }
 
     /** Seed of the in-graph noise for one epoch: a fixed mix of the model seed and the epoch index. */
@@ -236,12 +305,46 @@ public final class Trainer implements AutoCloseable {
         if (config.variational()) {
             wanted.add(VaeNames.KL);
         }
-        CompiledStep step = CompiledStep.compile(sd.getFunction("grad"), leaves, bound, wanted);
+        SameDiff grad = sd.getFunction("grad");
+        Map<String, CompiledStep.Fused> fused = new HashMap<>();
+        bernoulliLogitGradient(grad).ifPresent(f -> fused.put(f.output(), f));
+        CompiledStep step = CompiledStep.compile(grad, leaves, bound, wanted, fused);
         LOG.debug("compiled the training step for batches of {}: {} ops", n, step.size());
         c = new Compiled(step, input, step.value(VaeNames.RECON_TRAIN),
                 config.variational() ? step.value(VaeNames.KL) : null);
         steps.put(n, c);
         return c;
+    }
+
+    /**
+     * The gradient of the Bernoulli reconstruction term with respect to the decoder's logits l, fused. SameDiff
+     * differentiates the stable form max(l, 0) - l x + log(1 + exp(-|l|)) term by term: about ten element-wise ops
+     * over [batch, pixels] (relu_bp, sign, abs, sigmoid, products and sums). Its value is
+     * g (sigmoid(l) - x), with g the gradient arriving at the per-example NLL (1/batch for the mean loss), which
+     * is three ops. Applies only when the logits feed nothing but the three terms of that NLL, so the NLL is their
+     * only gradient path. CompiledStepTest proves the result equal to SameDiff's training step.
+     */
+    private java.util.Optional<CompiledStep.Fused> bernoulliLogitGradient(SameDiff grad) {
+        if (config.likelihood() != io.vae4j.core.config.Likelihood.BERNOULLI
+                || !sd.hasVariable(VaeNames.TRAIN_NLL_RELU)) {
+            return java.util.Optional.empty();
+        }
+        String reluOp = sd.getVariables().get(VaeNames.TRAIN_NLL_RELU).getOutputOfOp();
+        String logits = sd.getOps().get(reluOp).getInputsToOp().get(0);
+        List<String> consumers = sd.getVariables().get(logits).getInputsForOp();
+        SDVariable logitGrad = grad.getVariable(logits).getGradient();
+        SDVariable reconGrad = grad.getVariable(VaeNames.RECON_TRAIN).getGradient();
+        if (consumers == null || consumers.size() != 3 || logitGrad == null || reconGrad == null) {
+            return java.util.Optional.empty(); // another use of the logits: keep SameDiff's own gradient
+        }
+        return java.util.Optional.of(new CompiledStep.Fused(logitGrad.name(),
+                List.of(logits, VaeNames.X, reconGrad.name()), (in, out, scratch) -> {
+                    INDArray rowGrad = in[2].reshape(in[2].length(), 1);
+                    return List.of(new org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid(in[0], out),
+                            new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp(out, in[1], out),
+                            new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp(out, rowGrad,
+                                    out));
+                }));
     }
 
     /** One parameter's views into the flat buffers, and the name of its gradient in the gradient function. */

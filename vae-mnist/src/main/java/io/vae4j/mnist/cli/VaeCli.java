@@ -2,6 +2,7 @@ package io.vae4j.mnist.cli;
 
 import io.vae4j.core.backend.BackendInfo;
 import io.vae4j.core.backend.GpuCheck;
+import io.vae4j.core.backend.NativeBuild;
 import java.io.IOException;
 import java.io.PrintWriter;
 import org.slf4j.Logger;
@@ -32,6 +33,12 @@ public final class VaeCli implements Runnable {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        try {
+            NativeBuild.select();
+        } catch (IllegalArgumentException e) {
+            System.err.println("vae: error: " + e.getMessage());
+            System.exit(2);
+        }
         System.exit(commandLine().execute(args));
     }
 
@@ -87,7 +94,15 @@ public final class VaeCli implements Runnable {
                     + (GpuCheck.cpuBackendPresent() ? "" : " This build has no CPU backend: build with the default "
                     + "profile (mvn package) or -Pcpu,cuda."));
         }
-        LOG.info("ND4J backend: {}", info.describe());
+        if (!info.gpu()) {
+            int threads = NativeBuild.limitThreads();
+            info = new BackendInfo(info.backend(), false, info.device(), info.blasVendor(), threads);
+            LOG.info("ND4J backend: {}; native build {} ({}), oneDNN {}", info.describe(),
+                    NativeBuild.selected() == null ? "generic" : NativeBuild.selected(), NativeBuild.reason(),
+                    NativeBuild.onednnLoaded() ? "on" : "off");
+        } else {
+            LOG.info("ND4J backend: {}", info.describe());
+        }
         if (!info.gpu() && GpuCheck.gpuBackendPresent()) {
             LOG.warn("Running on the CPU: the GPU backend is in this build but cannot run: {}",
                     GpuCheck.unavailable().orElse("ND4J did not load it"));
