@@ -13,10 +13,14 @@ Debian's packages:  apt-get install python3-torch python3-numpy libopenblas0-pth
     /usr/bin/python3 scripts/pytorch-reference.py --seed 1 --threads 2
 
 Prints one line per epoch and, at the end, one CSV line "seed,threads,test_neg_elbo,train_samples_per_s".
+With --json (used by vae-bench's runner) the last line is instead "RESULT {json}": each epoch's samples/s, the
+peak resident set size in MB, torch's version and thread count, and the BLAS library libblas.so.3 resolves to.
 """
 import argparse
 import gzip
+import json
 import os
+import resource
 import struct
 import sys
 import time
@@ -78,6 +82,7 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--json", action="store_true", help="end with a RESULT line in JSON (for vae-bench)")
     a = p.parse_args()
     if a.epochs < 1 or a.threads < 1:
         p.error(f"--epochs and --threads must be >= 1, got {a.epochs} and {a.threads}")
@@ -117,7 +122,14 @@ def main():
         print(f"epoch {epoch}: train -ELBO {total / train.shape[0]:.4f}, test -ELBO {test_loss:.4f}, "
               f"{rates[-1]:.0f} samples/s", flush=True)
     steady = rates[1:] if len(rates) > 1 else rates
-    print(f"{a.seed},{a.threads},{test_loss:.4f},{sum(steady) / len(steady):.0f}")
+    if a.json:
+        blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+        print("RESULT " + json.dumps({
+            "samples_per_s": rates, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+            "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas,
+            "test_neg_elbo": test_loss}))
+    else:
+        print(f"{a.seed},{a.threads},{test_loss:.4f},{sum(steady) / len(steady):.0f}")
 
 
 if __name__ == "__main__":

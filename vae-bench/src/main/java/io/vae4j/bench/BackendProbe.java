@@ -2,6 +2,7 @@ package io.vae4j.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vae4j.core.backend.BackendInfo;
+import io.vae4j.core.backend.NativeBuild;
 
 /** Run in a JVM started with the backend environment variables: prints, as JSON, the backend ND4J loaded. */
 public final class BackendProbe {
@@ -9,7 +10,10 @@ public final class BackendProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        BackendInfo info = BackendInfo.current();
-        System.out.println("PROBE " + new ObjectMapper().writeValueAsString(info));
+        BackendInfo info = BenchModels.checkBackend();
+        com.fasterxml.jackson.databind.node.ObjectNode out = new ObjectMapper().valueToTree(info);
+        out.put("native", info.gpu() ? "cuda" : NativeBuild.selected()
+                + (NativeBuild.onednnLoaded() ? " (oneDNN)" : ""));
+        System.out.println("PROBE " + out);
     }
 }

@@ -1,6 +1,7 @@
 package io.vae4j.bench;
 
 import io.vae4j.core.backend.BackendInfo;
+import io.vae4j.core.backend.NativeBuild;
 import io.vae4j.core.config.Architecture;
 import io.vae4j.core.config.VaeConfig;
 import java.util.List;
@@ -66,7 +67,12 @@ public final class BenchModels {
      * CPU and be counted as the GPU.
      */
     public static BackendInfo checkBackend() {
+        NativeBuild.select(); // before ND4J loads: the fastest nd4j-native build this CPU runs, or -Dvae.native
         BackendInfo info = BackendInfo.current();
+        if (!info.gpu()) {
+            info = new BackendInfo(info.backend(), false, info.device(), info.blasVendor(),
+                    NativeBuild.limitThreads());
+        }
         String expected = System.getProperty(EXPECTED_BACKEND);
         if (expected != null && expected.equals("gpu") != info.gpu()) {
             throw new IllegalStateException("asked for the " + expected + " backend but ND4J loaded "

@@ -27,8 +27,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -jar vae-bench/target/benchmarks.jar [--quick | --full] [--backends cpu,gpu] [--cores N] [--out DIR]
- *     [--include REGEX] [--jmh "more JMH arguments, e.g. -p batch=128"]
+ *     [--include REGEX] [--jmh "more JMH arguments, e.g. -p batch=128"] [--peer-epochs N | --no-peer] [--data DIR]
  * </pre>
+ *
+ * <p>Besides JMH, the runner puts vae4j and PyTorch side by side ({@link PeerComparison}): the reference protocol
+ * trained by each on the real MNIST, on one core and on all usable cores, first epoch and steady state, and peak
+ * memory. It exits with status 1 when any benchmark or comparison run failed.
  */
 public final class BenchRunner {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -37,7 +41,8 @@ public final class BenchRunner {
     }
 
     /** Parsed command line. */
-    record Options(boolean full, List<String> backends, int cores, Path out, String include, List<String> jmhArgs) {
+    record Options(boolean full, List<String> backends, int cores, Path out, String include, List<String> jmhArgs,
+            int peerEpochs, Path data) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -47,7 +52,7 @@ public final class BenchRunner {
         } catch (IllegalArgumentException e) {
             System.err.println("benchmarks: error: " + e.getMessage());
             System.err.println("usage: java -jar benchmarks.jar [--quick | --full] [--backends cpu,gpu] [--cores N] "
-                    + "[--out DIR] [--include REGEX] [--jmh \"JMH ARGS\"]");
+                    + "[--out DIR] [--include REGEX] [--jmh \"JMH ARGS\"] [--peer-epochs N | --no-peer] [--data DIR]");
             System.exit(2);
             return;
         }
@@ -61,6 +66,8 @@ public final class BenchRunner {
         Path out = Path.of(".");
         String include = null;
         List<String> jmhArgs = List.of();
+        int peerEpochs = -1;
+        Path data = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> full = false;
@@ -86,10 +93,31 @@ public final class BenchRunner {
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));
                 case "--include" -> include = value(args, ++i, "--include");
                 case "--jmh" -> jmhArgs = List.of(value(args, ++i, "--jmh").trim().split("\\s+"));
+                case "--no-peer" -> peerEpochs = 0;
+                case "--peer-epochs" -> {
+                    try {
+                        peerEpochs = Integer.parseInt(value(args, ++i, "--peer-epochs"));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--peer-epochs takes a number, got " + args[i]);
+                    }
+                    if (peerEpochs < 2) {
+                        throw new IllegalArgumentException("--peer-epochs must be >= 2 (a first epoch and a steady "
+                                + "one), got " + peerEpochs);
+                    }
+                }
+                case "--data" -> data = Path.of(value(args, ++i, "--data"));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        return new Options(full, backends, cores, out, include, jmhArgs);
+        if (peerEpochs < 0) {
+            peerEpochs = full ? 4 : 3;
+        }
+        if (data == null) {
+            String env = System.getenv("VAE_MNIST_DIR");
+            data = env != null && !env.isBlank() ? Path.of(env)
+                    : Path.of(System.getProperty("user.home"), ".vae4j", "mnist");
+        }
+        return new Options(full, backends, cores, out, include, jmhArgs, peerEpochs, data);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -103,6 +131,7 @@ public final class BenchRunner {
         Files.createDirectories(o.out());
         ArrayNode rows = JSON.createArrayNode();
         Map<String, Double> cpuRate = new LinkedHashMap<>();
+        int failures = 0;
         for (String backend : o.backends()) {
             Optional<String> why = backend.equals("gpu") ? GpuCheck.unavailable() : Optional.empty();
             if (why.isPresent()) {
@@ -125,6 +154,7 @@ public final class BenchRunner {
             int code = jmh(backend, o, raw);
             if (code != 0 || !Files.exists(raw)) {
                 rows.add(unavailableRow(backend, "JMH failed with exit code " + code + "; see its output above"));
+                failures++;
                 continue;
             }
             for (JsonNode r : JSON.readTree(raw.toFile())) {
@@ -148,11 +178,20 @@ public final class BenchRunner {
         report.put("java", System.getProperty("java.version"));
         report.put("dl4j", "1.0.0-M2.1");
         report.set("rows", rows);
+        if (o.peerEpochs() > 0 && o.backends().contains("cpu")) {
+            PeerComparison peer = new PeerComparison(o);
+            report.set("peer", peer.run());
+            failures += peer.failures();
+        }
         byte[] json = JSON.writeValueAsBytes(report);
         AtomicFiles.write(o.out().resolve("bench-results.json"), out -> out.write(json));
         byte[] md = markdown(report).getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(o.out().resolve("bench-results.md"), out -> out.write(md));
         System.out.print(markdown(report));
+        if (failures > 0) {
+            System.err.println("benchmarks: " + failures + " run(s) failed; see the rows marked failed above");
+            return 1;
+        }
         return 0;
     }
 
@@ -189,20 +228,19 @@ public final class BenchRunner {
     }
 
     private static JsonNode probe(String backend, Options o) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command(o, BackendProbe.class.getName())).redirectErrorStream(true);
-        pb.environment().putAll(environment(backend, o));
-        Process p = pb.start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            String last = text.lines().filter(l -> l.contains("Exception") || l.contains("Error")).findFirst()
-                    .orElse("exit code " + p.exitValue());
-            return JSON.createObjectNode().put("error", "the " + backend + " backend failed to load: " + last);
+        ChildProcess p = ChildProcess.run(command(o, BackendProbe.class.getName()), environment(backend, o),
+                java.time.Duration.ofMinutes(5));
+        if (!p.ok()) {
+            String why = p.exitCode() == -1 ? "no answer within 5 minutes"
+                    : p.output().lines().filter(l -> l.contains("Exception") || l.contains("Error")).findFirst()
+                            .orElse("exit code " + p.exitCode());
+            return JSON.createObjectNode().put("error", "the " + backend + " backend failed to load: " + why);
         }
-        String line = text.lines().filter(l -> l.startsWith("PROBE ")).findFirst().orElse(null);
+        String line = p.line("PROBE ");
         if (line == null) {
             return JSON.createObjectNode().put("error", "the backend probe printed nothing");
         }
-        return JSON.readTree(line.substring("PROBE ".length()));
+        return JSON.readTree(line);
     }
 
     private static int jmh(String backend, Options o, Path raw) throws IOException, InterruptedException {
@@ -253,6 +291,7 @@ public final class BenchRunner {
         row.put("nd4j_backend", probe.get("backend").asText());
         row.put("device", probe.get("device").asText());
         row.put("blas", probe.get("blasVendor").asText());
+        row.put("native", probe.path("native").asText("unknown"));
         row.put("threads", cores > 0 ? cores : probe.get("threads").asInt());
         row.put("benchmark", shortName);
         row.put("model", model);
@@ -268,22 +307,27 @@ public final class BenchRunner {
         sb.append(String.format(Locale.ROOT, "Benchmarks (%s mode, %d cores, Java %s, DL4J %s)%n%n",
                 report.get("mode").asText(), report.get("cores").asInt(), report.get("java").asText(),
                 report.get("dl4j").asText()));
-        sb.append("| backend | device | BLAS | threads | benchmark | model | batch | samples/s | ratio to CPU |\n");
-        sb.append("|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| backend | device | native build | BLAS | threads | benchmark | model | batch | samples/s "
+                + "| ratio to CPU |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (JsonNode r : report.get("rows")) {
             if (r.has("not_run")) {
                 sb.append("| ").append(r.get("backend").asText()).append(" | not run: ")
-                        .append(r.get("not_run").asText().replace("|", "/")).append(" | | | | | | | |\n");
+                        .append(r.get("not_run").asText().replace("|", "/")).append(" | | | | | | | | |\n");
                 continue;
             }
             double err = r.get("samples_per_s_error").asDouble();
-            sb.append(String.format(Locale.ROOT, "| %s (%s) | %s | %s | %d | %s | %s | %d | %,.0f ± %s | %s |%n",
+            sb.append(String.format(Locale.ROOT, "| %s (%s) | %s | %s | %s | %d | %s | %s | %d | %,.0f ± %s | %s |%n",
                     r.get("backend").asText(), r.get("nd4j_backend").asText(), r.get("device").asText(),
+                    r.path("native").asText(""),
                     r.get("blas").asText(), r.get("threads").asInt(), r.get("benchmark").asText(),
                     r.get("model").asText(), r.get("batch").asInt(), r.get("samples_per_s").asDouble(),
                     Double.isNaN(err) ? "n/a" : String.format(Locale.ROOT, "%,.0f", err),
                     r.has("ratio_to_cpu") ? String.format(Locale.ROOT, "%.2f", r.get("ratio_to_cpu").asDouble())
                             : ""));
+        }
+        if (report.has("peer")) {
+            sb.append(PeerComparison.markdown(report.get("peer")));
         }
         return sb.toString();
     }

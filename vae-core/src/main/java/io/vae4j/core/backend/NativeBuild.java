@@ -120,7 +120,7 @@ public final class NativeBuild {
     }
 
     /** Whether a CPU with these /proc/cpuinfo flags can run a build. */
-    static boolean runs(String variant, Set<String> flags) {
+    public static boolean runs(String variant, Set<String> flags) {
         return missing(variant, flags).isEmpty();
     }
 
@@ -137,7 +137,7 @@ public final class NativeBuild {
     }
 
     /** The CPU's feature flags from /proc/cpuinfo; empty where that file does not exist. */
-    static Set<String> cpuFlags() {
+    public static Set<String> cpuFlags() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (line.startsWith("flags")) {

@@ -1,0 +1,75 @@
+package io.vae4j.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vae4j.core.backend.BackendInfo;
+import io.vae4j.core.backend.NativeBuild;
+import io.vae4j.core.config.VaeConfig;
+import io.vae4j.core.model.Vae;
+import io.vae4j.core.train.EpochSummary;
+import io.vae4j.mnist.data.Binarization;
+import io.vae4j.mnist.data.MnistFetcher;
+import io.vae4j.mnist.data.MnistIterator;
+import io.vae4j.mnist.run.MnistData;
+import io.vae4j.mnist.run.RunSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The PyTorch reference protocol run by vae4j, for the runner's side-by-side rows: the reference MLP
+ * (784-400-20, Bernoulli, Adam 1e-3, batch 128) trained on the real MNIST training set (fetched and checked if
+ * missing), whole epochs through the application's data pipeline, exactly as {@code ./vae train} trains.
+ * Run in its own JVM by {@link BenchRunner} (after {@link NativeBuild#select}, so {@code -Dvae.native} chooses the
+ * native build); prints one line "RESULT {json}" with each epoch's samples/s, the peak resident set size and what
+ * ran.
+ *
+ * <pre>java -cp benchmarks.jar io.vae4j.bench.EpochRun DATA_DIR EPOCHS</pre>
+ */
+public final class EpochRun {
+    private EpochRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String build = NativeBuild.select();
+        Path data = Path.of(args[0]);
+        int epochs = Integer.parseInt(args[1]);
+        BackendInfo info = BenchModels.checkBackend();
+        int threads = info.gpu() ? info.threads() : NativeBuild.limitThreads();
+        MnistData mnist = MnistData.load(data, new RunSettings(epochs, Binarization.NONE, 0, 0, -1), 1,
+                MnistFetcher.standard());
+        VaeConfig config = VaeConfig.builder().optSeed(1).build();
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode out = json.createObjectNode();
+        ArrayNode rates = out.putArray("samples_per_s");
+        try (Vae vae = Vae.create(config)) {
+            MnistIterator train = mnist.trainIterator(config.batchSize(), 0);
+            for (int e = 0; e < epochs; e++) {
+                EpochSummary s = vae.fit(train, 1).get(0);
+                rates.add(s.examplesPerSecond());
+                System.err.printf("vae4j epoch %d: %.0f samples/s, train -ELBO %.2f%n", e + 1, s.examplesPerSecond(),
+                        s.negElbo());
+            }
+        }
+        out.put("peak_rss_mb", peakRssMb());
+        out.put("native", info.gpu() ? "cuda" : build);
+        out.put("onednn", !info.gpu() && NativeBuild.onednnLoaded());
+        out.put("threads", threads);
+        out.put("device", info.device());
+        System.out.println("RESULT " + json.writeValueAsString(out));
+    }
+
+    /** VmHWM from /proc/self/status: the most resident memory this process has had, in MB (-1 if unknown). */
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+}

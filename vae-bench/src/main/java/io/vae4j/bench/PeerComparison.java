@@ -1,0 +1,223 @@
+package io.vae4j.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vae4j.core.backend.NativeBuild;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * vae4j and PyTorch side by side, measured by this runner on this machine in one run: the reference protocol
+ * (MLP 784-400-20, summed BCE + KL, Adam 1e-3, batch 128, the real MNIST training set) trained for a few whole
+ * epochs by each, pinned with {@code taskset} to one core and then to all usable cores. Reports the first epoch,
+ * the steady state (mean of the later epochs), the peak resident set size and the ratios to PyTorch.
+ *
+ * <p>vae4j runs as {@link EpochRun} in its own JVM, once per native build (quick mode: the one chosen
+ * automatically; full mode: every build in the jar that this CPU runs). PyTorch runs the project's
+ * {@code scripts/pytorch-reference.py} (shipped inside the jar) with Debian's {@code python3-torch}; on more than one
+ * core with {@code OPENBLAS_NUM_THREADS=1} and torch's own threads, its fastest configuration measured here
+ * (OpenBLAS's threads on top of torch's halve its speed on 2 cores). Without PyTorch the table says why.
+ */
+final class PeerComparison {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration LIMIT = Duration.ofMinutes(20);
+    private static final String PYTHON = "/usr/bin/python3";
+
+    private final BenchRunner.Options options;
+    private int failures;
+
+    PeerComparison(BenchRunner.Options options) {
+        this.options = options;
+    }
+
+    /** Runs failed (not counting a PyTorch that is not installed). */
+    int failures() {
+        return failures;
+    }
+
+    ObjectNode run() throws IOException, InterruptedException {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("epochs", options.peerEpochs());
+        out.put("data", options.data().toString());
+        ArrayNode rows = out.putArray("rows");
+        Set<Integer> coreCounts = new LinkedHashSet<>();
+        int all = Runtime.getRuntime().availableProcessors();
+        if (options.cores() > 0) {
+            coreCounts.add(options.cores());
+        } else {
+            coreCounts.add(1);
+            coreCounts.add(all);
+        }
+        List<String> builds = new ArrayList<>();
+        if (options.full()) {
+            for (String b : NativeBuild.present()) {
+                if (NativeBuild.runs(b, NativeBuild.cpuFlags())) {
+                    builds.add(b);
+                }
+            }
+        } else {
+            builds.add("auto");
+        }
+        String torchMissing = torchMissing();
+        Path script = torchMissing == null ? extractScript() : null;
+        try {
+            for (int cores : coreCounts) {
+                ObjectNode torch = null;
+                if (torchMissing != null) {
+                    rows.add(JSON.createObjectNode().put("impl", "pytorch").put("cores", cores)
+                            .put("not_run", torchMissing));
+                } else {
+                    torch = pytorch(script, cores);
+                    rows.add(torch);
+                }
+                for (String build : builds) {
+                    ObjectNode row = vae4j(build, cores);
+                    if (torch != null && torch.has("steady") && row.has("steady")) {
+                        row.put("ratio_first", row.get("first").asDouble() / torch.get("first").asDouble());
+                        row.put("ratio_steady", row.get("steady").asDouble() / torch.get("steady").asDouble());
+                        row.put("ratio_rss", row.get("peak_rss_mb").asDouble() / torch.get("peak_rss_mb").asDouble());
+                    }
+                    rows.add(row);
+                }
+            }
+        } finally {
+            if (script != null) {
+                Files.deleteIfExists(script);
+            }
+        }
+        return out;
+    }
+
+    private ObjectNode vae4j(String build, int cores) throws IOException, InterruptedException {
+        List<String> cmd = pinned(cores);
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Dvae.native=" + build);
+        cmd.add("-D" + BenchModels.EXPECTED_BACKEND + "=cpu");
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EpochRun.class.getName(),
+                options.data().toString(), Integer.toString(options.peerEpochs())));
+        Map<String, String> env = threads(cores);
+        env.put("BACKEND_PRIORITY_CPU", "100");
+        env.put("BACKEND_PRIORITY_GPU", "-100");
+        System.err.println("[peer] vae4j, native build " + build + ", " + cores + " core(s): " + options.peerEpochs()
+                + " epochs of MNIST");
+        return row("vae4j", cores, ChildProcess.run(cmd, env, LIMIT));
+    }
+
+    private ObjectNode pytorch(Path script, int cores) throws IOException, InterruptedException {
+        List<String> cmd = pinned(cores);
+        cmd.addAll(List.of(PYTHON, script.toString(), "--json", "--data", options.data().toString(), "--epochs",
+                Integer.toString(options.peerEpochs()), "--threads", Integer.toString(cores)));
+        Map<String, String> env = threads(cores);
+        env.put("OPENBLAS_NUM_THREADS", "1");
+        System.err.println("[peer] PyTorch, " + cores + " core(s): " + options.peerEpochs() + " epochs of MNIST");
+        return row("pytorch", cores, ChildProcess.run(cmd, env, LIMIT));
+    }
+
+    private ObjectNode row(String impl, int cores, ChildProcess p) throws IOException {
+        ObjectNode row = JSON.createObjectNode().put("impl", impl).put("cores", cores);
+        String result = p.line("RESULT ");
+        if (!p.ok() || result == null) {
+            failures++;
+            return row.put("failed", (p.exitCode() == -1 ? "killed after " + LIMIT.toMinutes() + " minutes"
+                    : "exit code " + p.exitCode()) + ": " + p.tail());
+        }
+        JsonNode r = JSON.readTree(result);
+        List<Double> rates = new ArrayList<>();
+        r.get("samples_per_s").forEach(v -> rates.add(v.asDouble()));
+        double steady = rates.subList(1, rates.size()).stream().mapToDouble(Double::doubleValue).average()
+                .orElse(Double.NaN);
+        row.put("first", rates.get(0));
+        row.put("steady", steady);
+        row.put("peak_rss_mb", r.get("peak_rss_mb").asDouble());
+        row.put("what", impl.equals("vae4j")
+                ? "native build " + r.get("native").asText() + (r.get("onednn").asBoolean() ? " (oneDNN)" : "")
+                        + ", " + r.get("threads").asInt() + " threads"
+                : "torch " + r.get("torch").asText() + ", " + r.get("threads").asInt() + " threads, BLAS "
+                        + r.get("blas").asText());
+        System.err.printf(Locale.ROOT, "[peer] %s, %d core(s): first epoch %,.0f samples/s, steady %,.0f, peak RSS "
+                + "%.0f MB%n", impl, cores, rates.get(0), steady, r.get("peak_rss_mb").asDouble());
+        return row;
+    }
+
+    /** {@code taskset -c 0-(n-1)}: the process may use exactly n cores. */
+    private static List<String> pinned(int cores) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("taskset");
+        cmd.add("-c");
+        cmd.add(cores == 1 ? "0" : "0-" + (cores - 1));
+        return cmd;
+    }
+
+    private static Map<String, String> threads(int cores) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("OMP_NUM_THREADS", Integer.toString(cores));
+        env.put("OPENBLAS_NUM_THREADS", Integer.toString(cores));
+        return env;
+    }
+
+    /** Why PyTorch cannot run here, or null if Debian's python3-torch imports. */
+    static String torchMissing() throws InterruptedException {
+        if (!Files.isExecutable(Path.of(PYTHON))) {
+            return PYTHON + " not found; install Debian's python3-torch python3-numpy libopenblas0-pthread";
+        }
+        try {
+            ChildProcess p = ChildProcess.run(List.of(PYTHON, "-c", "import torch, numpy"), Map.of(),
+                    Duration.ofMinutes(2));
+            if (!p.ok()) {
+                return "PyTorch is not installed for " + PYTHON + " (" + p.tail() + "); install Debian's "
+                        + "python3-torch python3-numpy libopenblas0-pthread";
+            }
+        } catch (IOException e) {
+            return "could not start " + PYTHON + ": " + e.getMessage();
+        }
+        return null;
+    }
+
+    private static Path extractScript() throws IOException {
+        Path script = Files.createTempFile("pytorch-reference", ".py");
+        try (InputStream in = PeerComparison.class.getResourceAsStream("pytorch-reference.py")) {
+            if (in == null) {
+                throw new IOException("pytorch-reference.py is missing from this jar; rebuild vae-bench");
+            }
+            Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return script;
+    }
+
+    static String markdown(JsonNode peer) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%nSide by side with PyTorch: the reference protocol on MNIST, %d epochs "
+                + "each, samples/s (first epoch; steady = mean of the later ones)%n%n", peer.get("epochs").asInt()));
+        sb.append("| impl | cores | what ran | first epoch | steady | peak RSS MB | ratio first | ratio steady "
+                + "| ratio RSS |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (JsonNode r : peer.get("rows")) {
+            if (r.has("not_run") || r.has("failed")) {
+                sb.append(String.format(Locale.ROOT, "| %s | %d | %s: %s | | | | | | |%n", r.get("impl").asText(),
+                        r.get("cores").asInt(), r.has("failed") ? "FAILED" : "not run",
+                        (r.has("failed") ? r.get("failed") : r.get("not_run")).asText().replace("|", "/")));
+                continue;
+            }
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f | %,.0f | %.0f | %s | %s | %s |%n",
+                    r.get("impl").asText(), r.get("cores").asInt(), r.get("what").asText(),
+                    r.get("first").asDouble(), r.get("steady").asDouble(), r.get("peak_rss_mb").asDouble(),
+                    ratio(r, "ratio_first"), ratio(r, "ratio_steady"), ratio(r, "ratio_rss")));
+        }
+        return sb.toString();
+    }
+
+    private static String ratio(JsonNode r, String key) {
+        return r.has(key) ? String.format(Locale.ROOT, "%.2fx", r.get(key).asDouble()) : "";
+    }
+}
