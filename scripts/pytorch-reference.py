@@ -54,6 +54,32 @@ def images(directory, name):
     return torch.from_numpy(x)
 
 
+class ConvVae(nn.Module):
+    """The shape of `./vae train --arch conv` (defaults): conv 32, 64 (4x4, stride 2, padding 1), dense 400,
+    latent 20; the decoder mirrors it with a dense projection to 64x7x7 and two transposed convolutions."""
+
+    def __init__(self, hidden=400, latent=20):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 4, 2, 1)
+        self.conv2 = nn.Conv2d(32, 64, 4, 2, 1)
+        self.enc = nn.Linear(64 * 7 * 7, hidden)
+        self.mu = nn.Linear(hidden, latent)
+        self.logvar = nn.Linear(hidden, latent)
+        self.dec_hidden = nn.Linear(latent, hidden)
+        self.dec_proj = nn.Linear(hidden, 64 * 7 * 7)
+        self.deconv1 = nn.ConvTranspose2d(64, 32, 4, 2, 1)
+        self.deconv2 = nn.ConvTranspose2d(32, 1, 4, 2, 1)
+
+    def forward(self, x):
+        h = F.relu(self.conv2(F.relu(self.conv1(x.view(-1, 1, 28, 28)))))
+        h = F.relu(self.enc(h.flatten(1)))
+        mu, logvar = self.mu(h), self.logvar(h)
+        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+        h = F.relu(self.dec_proj(F.relu(self.dec_hidden(z)))).view(-1, 64, 7, 7)
+        logits = self.deconv2(F.relu(self.deconv1(h))).view(-1, 784)
+        return torch.sigmoid(logits), mu, logvar
+
+
 class Vae(nn.Module):
     def __init__(self, hidden=400, latent=20):
         super().__init__()
@@ -83,15 +109,19 @@ def main():
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--json", action="store_true", help="end with a RESULT line in JSON (for vae-bench)")
+    p.add_argument("--arch", choices=["mlp", "conv"], default="mlp")
+    p.add_argument("--limit", type=int, default=0, help="train on the first N training images only (0: all)")
     a = p.parse_args()
-    if a.epochs < 1 or a.threads < 1:
-        p.error(f"--epochs and --threads must be >= 1, got {a.epochs} and {a.threads}")
+    if a.epochs < 1 or a.threads < 1 or a.limit < 0:
+        p.error(f"--epochs and --threads must be >= 1 and --limit >= 0, got {a.epochs}, {a.threads}, {a.limit}")
 
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
     train = images(a.data, "train-images-idx3-ubyte")
     test = images(a.data, "t10k-images-idx3-ubyte")
-    model = Vae()
+    if a.limit > 0:
+        train = train[:a.limit]
+    model = ConvVae() if a.arch == "conv" else Vae()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     batch = 128
     test_loss = float("nan")

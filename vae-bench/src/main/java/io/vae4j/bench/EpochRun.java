@@ -24,7 +24,9 @@ import java.nio.file.Path;
  * native build); prints one line "RESULT {json}" with each epoch's samples/s, the peak resident set size and what
  * ran.
  *
- * <pre>java -cp benchmarks.jar io.vae4j.bench.EpochRun DATA_DIR EPOCHS</pre>
+ * <pre>java -cp benchmarks.jar io.vae4j.bench.EpochRun DATA_DIR EPOCHS [mlp|conv] [LIMIT]</pre>
+ *
+ * "conv" is the shape of {@code ./vae train --arch conv}: conv 32, 64, dense 400, latent 20.
  */
 public final class EpochRun {
     private EpochRun() {
@@ -34,11 +36,18 @@ public final class EpochRun {
         String build = NativeBuild.select();
         Path data = Path.of(args[0]);
         int epochs = Integer.parseInt(args[1]);
+        String arch = args.length > 2 ? args[2] : "mlp";
+        int limit = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         BackendInfo info = BenchModels.checkBackend();
         int threads = info.gpu() ? info.threads() : NativeBuild.limitThreads();
-        MnistData mnist = MnistData.load(data, new RunSettings(epochs, Binarization.NONE, 0, 0, -1), 1,
+        MnistData mnist = MnistData.load(data, new RunSettings(epochs, Binarization.NONE, limit, 0, -1), 1,
                 MnistFetcher.standard());
-        VaeConfig config = VaeConfig.builder().optSeed(1).build();
+        VaeConfig.Builder b = VaeConfig.builder().optSeed(1);
+        if (arch.equals("conv")) {
+            b.setInputShape(1, 28, 28).optArchitecture(io.vae4j.core.config.Architecture.CONV)
+                    .optConvChannels(java.util.List.of(32, 64));
+        }
+        VaeConfig config = b.build();
         ObjectMapper json = new ObjectMapper();
         ObjectNode out = json.createObjectNode();
         ArrayNode rates = out.putArray("samples_per_s");

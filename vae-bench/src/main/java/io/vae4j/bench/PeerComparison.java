@@ -25,7 +25,8 @@ import java.util.Set;
  * the steady state (mean of the later epochs), the peak resident set size and the ratios to PyTorch.
  *
  * <p>vae4j runs as {@link EpochRun} in its own JVM, once per native build (quick mode: the one chosen
- * automatically; full mode: every build in the jar that this CPU runs). PyTorch runs the project's
+ * automatically; full mode: every build in the jar that this CPU runs). Full mode adds the conv VAE of
+ * {@code ./vae train --arch conv} on the first 12,000 training images. PyTorch runs the project's
  * {@code scripts/pytorch-reference.py} (shipped inside the jar) with Debian's {@code python3-torch}; on more than one
  * core with {@code OPENBLAS_NUM_THREADS=1} and torch's own threads, its fastest configuration measured here
  * (OpenBLAS's threads on top of torch's halve its speed on 2 cores). Without PyTorch the table says why.
@@ -72,24 +73,28 @@ final class PeerComparison {
         }
         String torchMissing = torchMissing();
         Path script = torchMissing == null ? extractScript() : null;
+        List<String> models = options.full() ? List.of("mlp", "conv") : List.of("mlp");
         try {
-            for (int cores : coreCounts) {
-                ObjectNode torch = null;
-                if (torchMissing != null) {
-                    rows.add(JSON.createObjectNode().put("impl", "pytorch").put("cores", cores)
-                            .put("not_run", torchMissing));
-                } else {
-                    torch = pytorch(script, cores);
-                    rows.add(torch);
-                }
-                for (String build : builds) {
-                    ObjectNode row = vae4j(build, cores);
-                    if (torch != null && torch.has("steady") && row.has("steady")) {
-                        row.put("ratio_first", row.get("first").asDouble() / torch.get("first").asDouble());
-                        row.put("ratio_steady", row.get("steady").asDouble() / torch.get("steady").asDouble());
-                        row.put("ratio_rss", row.get("peak_rss_mb").asDouble() / torch.get("peak_rss_mb").asDouble());
+            for (String model : models) {
+                for (int cores : coreCounts) {
+                    ObjectNode torch = null;
+                    if (torchMissing != null) {
+                        rows.add(JSON.createObjectNode().put("impl", "pytorch").put("model", model)
+                                .put("cores", cores).put("not_run", torchMissing));
+                    } else {
+                        torch = pytorch(script, model, cores);
+                        rows.add(torch);
                     }
-                    rows.add(row);
+                    for (String build : builds) {
+                        ObjectNode row = vae4j(build, model, cores);
+                        if (torch != null && torch.has("steady") && row.has("steady")) {
+                            row.put("ratio_first", row.get("first").asDouble() / torch.get("first").asDouble());
+                            row.put("ratio_steady", row.get("steady").asDouble() / torch.get("steady").asDouble());
+                            row.put("ratio_rss", row.get("peak_rss_mb").asDouble()
+                                    / torch.get("peak_rss_mb").asDouble());
+                        }
+                        rows.add(row);
+                    }
                 }
             }
         } finally {
@@ -100,33 +105,41 @@ final class PeerComparison {
         return out;
     }
 
-    private ObjectNode vae4j(String build, int cores) throws IOException, InterruptedException {
+    /** Training images per epoch: all for the MLP, the first 12,000 for the (much slower) conv VAE. */
+    private static int limit(String model) {
+        return model.equals("conv") ? 12_000 : 0;
+    }
+
+    private ObjectNode vae4j(String build, String model, int cores) throws IOException, InterruptedException {
         List<String> cmd = pinned(cores);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Dvae.native=" + build);
         cmd.add("-D" + BenchModels.EXPECTED_BACKEND + "=cpu");
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EpochRun.class.getName(),
-                options.data().toString(), Integer.toString(options.peerEpochs())));
+                options.data().toString(), Integer.toString(options.peerEpochs()), model,
+                Integer.toString(limit(model))));
         Map<String, String> env = threads(cores);
         env.put("BACKEND_PRIORITY_CPU", "100");
         env.put("BACKEND_PRIORITY_GPU", "-100");
-        System.err.println("[peer] vae4j, native build " + build + ", " + cores + " core(s): " + options.peerEpochs()
-                + " epochs of MNIST");
-        return row("vae4j", cores, ChildProcess.run(cmd, env, LIMIT));
+        System.err.println("[peer] vae4j " + model + ", native build " + build + ", " + cores + " core(s): "
+                + options.peerEpochs() + " epochs of MNIST");
+        return row("vae4j", model, cores, ChildProcess.run(cmd, env, LIMIT));
     }
 
-    private ObjectNode pytorch(Path script, int cores) throws IOException, InterruptedException {
+    private ObjectNode pytorch(Path script, String model, int cores) throws IOException, InterruptedException {
         List<String> cmd = pinned(cores);
         cmd.addAll(List.of(PYTHON, script.toString(), "--json", "--data", options.data().toString(), "--epochs",
-                Integer.toString(options.peerEpochs()), "--threads", Integer.toString(cores)));
+                Integer.toString(options.peerEpochs()), "--threads", Integer.toString(cores), "--arch", model,
+                "--limit", Integer.toString(limit(model))));
         Map<String, String> env = threads(cores);
         env.put("OPENBLAS_NUM_THREADS", "1");
-        System.err.println("[peer] PyTorch, " + cores + " core(s): " + options.peerEpochs() + " epochs of MNIST");
-        return row("pytorch", cores, ChildProcess.run(cmd, env, LIMIT));
+        System.err.println("[peer] PyTorch " + model + ", " + cores + " core(s): " + options.peerEpochs()
+                + " epochs of MNIST");
+        return row("pytorch", model, cores, ChildProcess.run(cmd, env, LIMIT));
     }
 
-    private ObjectNode row(String impl, int cores, ChildProcess p) throws IOException {
-        ObjectNode row = JSON.createObjectNode().put("impl", impl).put("cores", cores);
+    private ObjectNode row(String impl, String model, int cores, ChildProcess p) throws IOException {
+        ObjectNode row = JSON.createObjectNode().put("impl", impl).put("model", model).put("cores", cores);
         String result = p.line("RESULT ");
         if (!p.ok() || result == null) {
             failures++;
@@ -146,8 +159,8 @@ final class PeerComparison {
                         + ", " + r.get("threads").asInt() + " threads"
                 : "torch " + r.get("torch").asText() + ", " + r.get("threads").asInt() + " threads, BLAS "
                         + r.get("blas").asText());
-        System.err.printf(Locale.ROOT, "[peer] %s, %d core(s): first epoch %,.0f samples/s, steady %,.0f, peak RSS "
-                + "%.0f MB%n", impl, cores, rates.get(0), steady, r.get("peak_rss_mb").asDouble());
+        System.err.printf(Locale.ROOT, "[peer] %s %s, %d core(s): first epoch %,.0f samples/s, steady %,.0f, peak "
+                + "RSS %.0f MB%n", impl, model, cores, rates.get(0), steady, r.get("peak_rss_mb").asDouble());
         return row;
     }
 
@@ -198,19 +211,20 @@ final class PeerComparison {
 
     static String markdown(JsonNode peer) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%nSide by side with PyTorch: the reference protocol on MNIST, %d epochs "
-                + "each, samples/s (first epoch; steady = mean of the later ones)%n%n", peer.get("epochs").asInt()));
-        sb.append("| impl | cores | what ran | first epoch | steady | peak RSS MB | ratio first | ratio steady "
-                + "| ratio RSS |\n|---|---|---|---|---|---|---|---|---|\n");
+        sb.append(String.format(Locale.ROOT, "%nSide by side with PyTorch: the reference protocol on MNIST (conv: the "
+                + "first 12,000 images), %d epochs each, samples/s (first epoch; steady = mean of the later ones)%n%n",
+                peer.get("epochs").asInt()));
+        sb.append("| impl | model | cores | what ran | first epoch | steady | peak RSS MB | ratio first | ratio steady "
+                + "| ratio RSS |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (JsonNode r : peer.get("rows")) {
             if (r.has("not_run") || r.has("failed")) {
-                sb.append(String.format(Locale.ROOT, "| %s | %d | %s: %s | | | | | | |%n", r.get("impl").asText(),
-                        r.get("cores").asInt(), r.has("failed") ? "FAILED" : "not run",
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s: %s | | | | | | |%n",
+                        r.get("impl").asText(), r.path("model").asText(), r.get("cores").asInt(), r.has("failed") ? "FAILED" : "not run",
                         (r.has("failed") ? r.get("failed") : r.get("not_run")).asText().replace("|", "/")));
                 continue;
             }
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f | %,.0f | %.0f | %s | %s | %s |%n",
-                    r.get("impl").asText(), r.get("cores").asInt(), r.get("what").asText(),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %,.0f | %,.0f | %.0f | %s | %s | %s |%n",
+                    r.get("impl").asText(), r.get("model").asText(), r.get("cores").asInt(), r.get("what").asText(),
                     r.get("first").asDouble(), r.get("steady").asDouble(), r.get("peak_rss_mb").asDouble(),
                     ratio(r, "ratio_first"), ratio(r, "ratio_steady"), ratio(r, "ratio_rss")));
         }
