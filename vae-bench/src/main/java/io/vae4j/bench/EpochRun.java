@@ -50,9 +50,10 @@ public final class EpochRun {
         VaeConfig config = b.build();
         ObjectMapper json = new ObjectMapper();
         ObjectNode out = json.createObjectNode();
-        ArrayNode rates = out.putArray("samples_per_s");
+        ArrayNode rates = json.createArrayNode();
         try (Vae vae = Vae.create(config)) {
             MnistIterator train = mnist.trainIterator(config.batchSize(), 0);
+            out.put("prepare_s", vae.prepareTraining());
             for (int e = 0; e < epochs; e++) {
                 EpochSummary s = vae.fit(train, 1).get(0);
                 rates.add(s.examplesPerSecond());
@@ -60,6 +61,7 @@ public final class EpochRun {
                         s.negElbo());
             }
         }
+        out.set("samples_per_s", rates);
         out.put("peak_rss_mb", peakRssMb());
         out.put("native", info.gpu() ? "cuda" : build);
         out.put("onednn", !info.gpu() && NativeBuild.onednnLoaded());

@@ -156,7 +156,8 @@ final class PeerComparison {
         row.put("peak_rss_mb", r.get("peak_rss_mb").asDouble());
         row.put("what", impl.equals("vae4j")
                 ? "native build " + r.get("native").asText() + (r.get("onednn").asBoolean() ? " (oneDNN)" : "")
-                        + ", " + r.get("threads").asInt() + " threads"
+                        + ", " + r.get("threads").asInt() + " threads, step compiled in "
+                        + String.format(Locale.ROOT, "%.1f s", r.get("prepare_s").asDouble())
                 : "torch " + r.get("torch").asText() + ", " + r.get("threads").asInt() + " threads, BLAS "
                         + r.get("blas").asText());
         System.err.printf(Locale.ROOT, "[peer] %s %s, %d core(s): first epoch %,.0f samples/s, steady %,.0f, peak "

@@ -137,6 +137,17 @@ public final class Vae implements AutoCloseable {
     }
 
     /**
+     * Builds and compiles the training step now rather than in the first call of {@link #fit}; see
+     * {@link Trainer#prepare}.
+     *
+     * @return the seconds it took
+     */
+    public double prepareTraining() {
+        open();
+        return trainer.prepare();
+    }
+
+    /**
      * The -ELBO of a data set with beta = 1, in nats per example, with one z ~ q(z|x) per example drawn from a
      * generator seeded with the configuration's seed, batch by batch: repeated evaluations of the same batches
      * agree exactly; another batching draws other (equally distributed) noise.

@@ -236,6 +236,21 @@ public final class Trainer implements AutoCloseable {
         return x;
     }
 
+    /**
+     * Does the one-time work of training ahead of the first epoch: builds SameDiff's gradient function, moves the
+     * parameters into the flat buffers and compiles the step for full batches (a last, partial batch is compiled
+     * when it first occurs). Optional: {@link #fit} does it when needed. Calling it first keeps this start-up cost
+     * (about a second for the reference model) out of the first epoch's time, as a caller that reports it separately
+     * may want.
+     *
+     * @return the seconds it took
+     */
+    public double prepare() {
+        long t = System.nanoTime();
+        step(config.batchSize(), buffers());
+        return (System.nanoTime() - t) / 1e9;
+    }
+
     /** Seed of the in-graph noise for one epoch: a fixed mix of the model seed and the epoch index. */
     public static long epochSeed(long seed, int epoch) {
         long h = seed * 0x9E3779B97F4A7C15L + epoch;

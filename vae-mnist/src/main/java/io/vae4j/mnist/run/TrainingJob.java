@@ -81,6 +81,8 @@ public final class TrainingJob {
         Runtime.getRuntime().addShutdownHook(hook);
         ElboResult test = null;
         try {
+            LOG.info(String.format(java.util.Locale.ROOT, "Compiled the training step in %.1f s",
+                    vae.prepareTraining()));
             LOG.info("Training {} epochs ({} to {}) on {} images, testing on {}; run directory {}",
                     settings.epochs() - vae.epochsDone(), vae.epochsDone() + 1, settings.epochs(),
                     data.train().count(), data.test().count(), runDir);
