@@ -1,6 +1,7 @@
 package io.vae4j.core.train;
 
 import io.vae4j.core.config.VaeConfig;
+import io.vae4j.core.exec.CompiledGraph;
 import io.vae4j.core.model.Inputs;
 import io.vae4j.core.model.VaeNames;
 import java.lang.reflect.Field;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * compiled training steps.
  *
  * <p>The model stays defined once, as its SameDiff graph, and the gradient is SameDiff's own gradient function.
- * For training, that function is compiled ({@link CompiledStep}) once per batch size that occurs (usually the full
+ * For training, that function is compiled ({@link CompiledGraph}) once per batch size that occurs (usually the full
  * batch and the last, partial one): only the ops the loss terms and the parameter gradients need, each executed
  * directly with its arrays bound. The parameters are re-pointed to views of one flat buffer and the gradients are
  * written into views of another, so Adam is one fused update over all parameters. Each step computes exactly
@@ -51,12 +52,12 @@ public final class Trainer implements AutoCloseable {
     private final VaeConfig config;
     private final DataType dataType;
     private int epochsDone;
-    private Buffers buffers;
+    private final Buffers buffers;
     private final Map<Integer, Compiled> steps = new HashMap<>();
 
     /**
      * @param sd         the model graph (see {@link VaeNames}); its parameters become views of this trainer's
-     *                   flat buffer at the first step
+     *                   flat buffer here, so make the trainer before compiling anything against the graph
      * @param config     the model's configuration
      * @param dataType   the graph's floating-point type
      * @param epochsDone epochs trained so far
@@ -66,6 +67,7 @@ public final class Trainer implements AutoCloseable {
         this.config = config;
         this.dataType = dataType;
         this.epochsDone = epochsDone;
+        this.buffers = createBuffers();
     }
 
     /**
@@ -105,7 +107,7 @@ public final class Trainer implements AutoCloseable {
             throw new IllegalArgumentException("training for " + epochs + " epochs needs an iterator that supports "
                     + "reset(); this one does not");
         }
-        Buffers b = buffers();
+        Buffers b = buffers;
         INDArray betaArr = sd.getVariable(VaeNames.BETA).getArr();
         TrainingConfig tc = sd.getTrainingConfig();
         Adam adam = adam(config);
@@ -176,7 +178,7 @@ public final class Trainer implements AutoCloseable {
      */
     public Map<String, Double> profile(INDArray batch, int steps) {
         INDArray x = Inputs.flat(batch, config, dataType, "profiled batch");
-        Buffers b = buffers();
+        Buffers b = buffers;
         Compiled c = step((int) x.size(0), b);
         c.input.assign(x);
         Adam adam = adam(config);
@@ -247,7 +249,7 @@ public final class Trainer implements AutoCloseable {
      */
     public double prepare() {
         long t = System.nanoTime();
-        step(config.batchSize(), buffers());
+        step(config.batchSize(), buffers);
         return (System.nanoTime() - t) / 1e9;
     }
 
@@ -261,11 +263,11 @@ public final class Trainer implements AutoCloseable {
 
     /**
      * Copies Adam's moments into the graph's own updater state, which {@code SameDiff.save(..., true)} writes.
-     * Call before saving; does nothing before the first training step.
+     * Call before saving.
      */
     public void writeOptimizerState() {
-        if (buffers == null) {
-            return;
+        if (sd.getTrainingConfig() == null) {
+            return; // a graph that was never set up for training has no optimizer state to keep
         }
         Map<String, GradientUpdater> updaters = updaterMap(sd);
         if (updaters == null || !updaters.keySet().containsAll(buffers.views.keySet())) {
@@ -287,16 +289,15 @@ public final class Trainer implements AutoCloseable {
             c.input.close();
         }
         steps.clear();
-        if (buffers != null) {
-            for (INDArray a : new INDArray[] {buffers.params, buffers.grads, buffers.m, buffers.v}) {
+        for (INDArray a : new INDArray[] {buffers.params, buffers.grads, buffers.m, buffers.v}) {
+            if (!a.wasClosed()) {
                 a.close();
             }
-            buffers = null;
         }
     }
 
     /** A compiled step with its input buffer and the loss terms it computes. */
-    private record Compiled(CompiledStep step, INDArray input, INDArray recon, INDArray kl) {
+    private record Compiled(CompiledGraph step, INDArray input, INDArray recon, INDArray kl) {
     }
 
     private Compiled step(int n, Buffers b) {
@@ -308,11 +309,13 @@ public final class Trainer implements AutoCloseable {
         Map<String, INDArray> leaves = new HashMap<>();
         leaves.put(VaeNames.X, input);
         leaves.put(VaeNames.BETA, sd.getVariable(VaeNames.BETA).getArr());
+        SameDiff grad = gradientFunction();
         Map<String, INDArray> bound = new HashMap<>();
         for (Map.Entry<String, View> e : b.views.entrySet()) {
             leaves.put(e.getKey(), e.getValue().param);
-            if (e.getValue().gradName != null) {
-                bound.put(e.getValue().gradName, e.getValue().grad);
+            SDVariable g = grad.getVariable(e.getKey()).getGradient();
+            if (g != null) { // a parameter the loss does not depend on keeps a zero gradient
+                bound.put(g.name(), e.getValue().grad);
             }
         }
         Set<String> wanted = new HashSet<>();
@@ -320,10 +323,9 @@ public final class Trainer implements AutoCloseable {
         if (config.variational()) {
             wanted.add(VaeNames.KL);
         }
-        SameDiff grad = sd.getFunction("grad");
-        Map<String, CompiledStep.Fused> fused = new HashMap<>();
+        Map<String, CompiledGraph.Fused> fused = new HashMap<>();
         bernoulliLogitGradient(grad).ifPresent(f -> fused.put(f.output(), f));
-        CompiledStep step = CompiledStep.compile(grad, leaves, bound, wanted, fused);
+        CompiledGraph step = CompiledGraph.compile(grad, leaves, bound, wanted, fused);
         LOG.debug("compiled the training step for batches of {}: {} ops", n, step.size());
         c = new Compiled(step, input, step.value(VaeNames.RECON_TRAIN),
                 config.variational() ? step.value(VaeNames.KL) : null);
@@ -337,9 +339,9 @@ public final class Trainer implements AutoCloseable {
      * over [batch, pixels] (relu_bp, sign, abs, sigmoid, products and sums). Its value is
      * g (sigmoid(l) - x), with g the gradient arriving at the per-example NLL (1/batch for the mean loss), which
      * is three ops. Applies only when the logits feed nothing but the three terms of that NLL, so the NLL is their
-     * only gradient path. CompiledStepTest proves the result equal to SameDiff's training step.
+     * only gradient path. CompiledTrainingStepTest proves the result equal to SameDiff's training step.
      */
-    private java.util.Optional<CompiledStep.Fused> bernoulliLogitGradient(SameDiff grad) {
+    private java.util.Optional<CompiledGraph.Fused> bernoulliLogitGradient(SameDiff grad) {
         if (config.likelihood() != io.vae4j.core.config.Likelihood.BERNOULLI
                 || !sd.hasVariable(VaeNames.TRAIN_NLL_RELU)) {
             return java.util.Optional.empty();
@@ -352,7 +354,7 @@ public final class Trainer implements AutoCloseable {
         if (consumers == null || consumers.size() != 3 || logitGrad == null || reconGrad == null) {
             return java.util.Optional.empty(); // another use of the logits: keep SameDiff's own gradient
         }
-        return java.util.Optional.of(new CompiledStep.Fused(logitGrad.name(),
+        return java.util.Optional.of(new CompiledGraph.Fused(logitGrad.name(),
                 List.of(logits, VaeNames.X, reconGrad.name()), (in, out, scratch) -> {
                     INDArray rowGrad = in[2].reshape(in[2].length(), 1);
                     return List.of(new org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid(in[0], out),
@@ -362,20 +364,20 @@ public final class Trainer implements AutoCloseable {
                 }));
     }
 
-    /** One parameter's views into the flat buffers, and the name of its gradient in the gradient function. */
-    private record View(INDArray param, INDArray grad, INDArray m, INDArray v, String gradName) {
+    /** One parameter's views into the flat buffers. */
+    private record View(INDArray param, INDArray grad, INDArray m, INDArray v) {
     }
 
     /** Parameters, gradients and Adam's moments, each one flat buffer; every parameter a view into each. */
     private record Buffers(INDArray params, INDArray grads, INDArray m, INDArray v, Map<String, View> views) {
     }
 
-    private Buffers buffers() {
-        if (buffers != null) {
-            return buffers;
-        }
-        ensureGradientFunction();
-        SameDiff grad = sd.getFunction("grad");
+    /**
+     * Moves the parameters into one flat buffer (each graph variable re-pointed to its view) and Adam's moments,
+     * saved with the model or zero, into two more. Done once, when the trainer is made, so that everything compiled
+     * later against the graph (training steps, inference) binds the parameters' final arrays.
+     */
+    private Buffers createBuffers() {
         // The default holder copies views ("device local doesn't support views"); the gradient function already
         // uses this simple one.
         sd.setArrayHolders(new SingleThreadArrayHolder(), new SingleThreadArrayHolder(), true);
@@ -399,9 +401,7 @@ public final class Trainer implements AutoCloseable {
             long[] shape = old.shape();
             long len = old.length();
             View view = new View(slice(p, offset, len, shape), slice(g, offset, len, shape),
-                    slice(m, offset, len, shape), slice(vv, offset, len, shape),
-                    grad.getVariable(v.name()).getGradient() == null ? null
-                            : grad.getVariable(v.name()).getGradient().name());
+                    slice(m, offset, len, shape), slice(vv, offset, len, shape));
             view.param.assign(old);
             GradientUpdater u = saved == null ? null : saved.get(v.name());
             if (u != null) {
@@ -409,12 +409,22 @@ public final class Trainer implements AutoCloseable {
                 view.v.assign((INDArray) u.getState().get("V"));
             }
             sd.setArrayForVariable(v.name(), view.param);
-            grad.setArrayForVariable(v.name(), view.param);
             views.put(v.name(), view);
             offset += len;
         }
-        buffers = new Buffers(p, g, m, vv, views);
-        return buffers;
+        return new Buffers(p, g, m, vv, views);
+    }
+
+    /** SameDiff's gradient function, built on first use, its parameters the flat buffer's views. */
+    private SameDiff gradientFunction() {
+        ensureGradientFunction();
+        SameDiff grad = sd.getFunction("grad");
+        for (Map.Entry<String, View> e : buffers.views.entrySet()) {
+            if (grad.getArrForVarName(e.getKey()) != e.getValue().param) {
+                grad.setArrayForVariable(e.getKey(), e.getValue().param);
+            }
+        }
+        return grad;
     }
 
     private static INDArray slice(INDArray flat, long offset, long len, long[] shape) {

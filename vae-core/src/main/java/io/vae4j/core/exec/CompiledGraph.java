@@ -1,4 +1,4 @@
-package io.vae4j.core.train;
+package io.vae4j.core.exec;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,13 +47,13 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Not thread-safe; the bound arrays are reused by every run, so read results before the next run.
  */
-final class CompiledStep implements AutoCloseable {
+public final class CompiledGraph implements AutoCloseable {
     private final DifferentialFunction[] ops;
     private final OpContext[] contexts;
     private final Map<String, INDArray> values;
     private final List<INDArray> owned;
 
-    private CompiledStep(DifferentialFunction[] ops, OpContext[] contexts, Map<String, INDArray> values,
+    private CompiledGraph(DifferentialFunction[] ops, OpContext[] contexts, Map<String, INDArray> values,
             List<INDArray> owned) {
         this.ops = ops;
         this.contexts = contexts;
@@ -73,7 +73,7 @@ final class CompiledStep implements AutoCloseable {
      * @param fused        values to compute with a faster equivalent kernel instead of the ops that compute them in
      *                     {@code fn}; each must be proven equal to SameDiff's value by a test
      */
-    static CompiledStep compile(SameDiff fn, Map<String, INDArray> leaves, Map<String, INDArray> boundOutputs,
+    public static CompiledGraph compile(SameDiff fn, Map<String, INDArray> leaves, Map<String, INDArray> boundOutputs,
             Set<String> wanted, Map<String, Fused> fused) {
         // Compiling runs every op once (see below); random ops must not use up the generator's stream doing so.
         org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandom();
@@ -86,7 +86,7 @@ final class CompiledStep implements AutoCloseable {
         }
     }
 
-    private static CompiledStep compileOps(SameDiff fn, Map<String, INDArray> leaves,
+    private static CompiledGraph compileOps(SameDiff fn, Map<String, INDArray> leaves,
             Map<String, INDArray> boundOutputs, Set<String> wanted, Map<String, Fused> fused) {
         Set<String> targets = new HashSet<>(wanted);
         targets.addAll(boundOutputs.keySet());
@@ -217,7 +217,7 @@ final class CompiledStep implements AutoCloseable {
         for (String w : targets) {
             values.put(w, arrayOf(fn, w, leaves, arrays));
         }
-        return new CompiledStep(execOps.toArray(new DifferentialFunction[0]),
+        return new CompiledGraph(execOps.toArray(new DifferentialFunction[0]),
                 execContexts.toArray(new OpContext[0]), values, owned);
     }
 
@@ -231,14 +231,14 @@ final class CompiledStep implements AutoCloseable {
     }
 
     /** Runs every op once, in order. */
-    void run() {
+    public void run() {
         for (int i = 0; i < ops.length; i++) {
             exec(ops[i], contexts[i]);
         }
     }
 
     /** As {@link #run}, adding each op's wall time in nanoseconds to {@code nanos[i]}. */
-    void runTimed(long[] nanos) {
+    public void runTimed(long[] nanos) {
         for (int i = 0; i < ops.length; i++) {
             long t = System.nanoTime();
             exec(ops[i], contexts[i]);
@@ -247,7 +247,7 @@ final class CompiledStep implements AutoCloseable {
     }
 
     /** The op type and graph name of the i-th op, e.g. "matmul_bp (matmul_bp_1)". */
-    String label(int i) {
+    public String label(int i) {
         return ops[i].opName() + " (" + ops[i].getOwnName() + ")";
     }
 
@@ -268,7 +268,7 @@ final class CompiledStep implements AutoCloseable {
 
     /** Builds the ops of a fused kernel, their arrays bound, for given input arrays and output array. */
     @FunctionalInterface
-    interface Kernel {
+    public interface Kernel {
         /** @param scratch add any array the kernel allocates, so that it is released with the step */
         List<DifferentialFunction> build(INDArray[] inputs, INDArray output, List<INDArray> scratch);
     }
@@ -280,11 +280,11 @@ final class CompiledStep implements AutoCloseable {
      * @param inputs names of the values the kernel reads
      * @param kernel the ops that compute it
      */
-    record Fused(String output, List<String> inputs, Kernel kernel) {
+    public record Fused(String output, List<String> inputs, Kernel kernel) {
     }
 
     /** The array a wanted value is computed into by {@link #run}. */
-    INDArray value(String name) {
+    public INDArray value(String name) {
         INDArray v = values.get(name);
         if (v == null) {
             throw new IllegalArgumentException("this step does not compute " + name);
@@ -293,7 +293,7 @@ final class CompiledStep implements AutoCloseable {
     }
 
     /** Number of ops executed per run. */
-    int size() {
+    public int size() {
         return ops.length;
     }
 

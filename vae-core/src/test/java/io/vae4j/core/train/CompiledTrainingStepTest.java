@@ -33,7 +33,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * full batches and one partial batch (so both compiled batch sizes and the epoch re-seeding are exercised), and a
  * KL warm-up, so beta changes between epochs.
  */
-class CompiledStepTest {
+class CompiledTrainingStepTest {
     private static final int BATCH = 8;
     private static final int EXAMPLES = 3 * BATCH + 5;
 
