@@ -43,19 +43,21 @@ import org.slf4j.LoggerFactory;
 public final class Vae implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Vae.class);
     /** Rows per decoder call in importance sampling: bounds memory whatever k and the data size are. */
-    private static final int IW_ROWS = 4096;
+    private static final int IW_ROWS = Inference.BLOCK;
 
     private final VaeConfig config;
     private final SameDiff sd;
     private final DataType dataType;
     private final Trainer trainer;
+    private final Inference inference;
     private boolean closed;
 
     private Vae(VaeConfig config, SameDiff sd, DataType dataType, int epochsDone) {
         this.config = config;
         this.sd = sd;
         this.dataType = dataType;
-        this.trainer = new Trainer(sd, config, dataType, epochsDone);
+        this.trainer = new Trainer(sd, config, dataType, epochsDone); // first: it moves the parameters
+        this.inference = new Inference(sd);
     }
 
     /** A new, untrained model in single precision. */
@@ -198,10 +200,10 @@ public final class Vae implements AutoCloseable {
 
     private LossTerms terms(INDArray x, INDArray eps) {
         if (!config.variational()) {
-            INDArray recon = sd.outputSingle(Map.of(VaeNames.X, x), VaeNames.RECON_EPS);
+            INDArray recon = inference.single(Map.of(VaeNames.X, x), VaeNames.RECON_EPS);
             return new LossTerms(recon, Nd4j.zeros(recon.dataType(), recon.length()));
         }
-        Map<String, INDArray> out = sd.output(Map.of(VaeNames.X, x, VaeNames.EPS, eps),
+        Map<String, INDArray> out = inference.run(Map.of(VaeNames.X, x, VaeNames.EPS, eps),
                 VaeNames.RECON_EPS, VaeNames.KL);
         return new LossTerms(out.get(VaeNames.RECON_EPS), out.get(VaeNames.KL));
     }
@@ -211,16 +213,16 @@ public final class Vae implements AutoCloseable {
         open();
         INDArray xf = Inputs.flat(x, config, dataType, "inputs");
         if (!config.variational()) {
-            return new Encoding(sd.outputSingle(Map.of(VaeNames.X, xf), VaeNames.MU), null);
+            return new Encoding(inference.single(Map.of(VaeNames.X, xf), VaeNames.MU), null);
         }
-        Map<String, INDArray> out = sd.output(Map.of(VaeNames.X, xf), VaeNames.MU, VaeNames.LOGVAR);
+        Map<String, INDArray> out = inference.run(Map.of(VaeNames.X, xf), VaeNames.MU, VaeNames.LOGVAR);
         return new Encoding(out.get(VaeNames.MU), out.get(VaeNames.LOGVAR));
     }
 
     /** Pixel means decoded from latent codes z, [n, inputSize] (probabilities for the Bernoulli likelihood). */
     public INDArray decode(INDArray z) {
         open();
-        return sd.outputSingle(Map.of(VaeNames.Z_IN, Inputs.latent(z, config, dataType)), VaeNames.MEAN_Z);
+        return inference.single(Map.of(VaeNames.Z_IN, Inputs.latent(z, config, dataType)), VaeNames.MEAN_Z);
     }
 
     /** n images decoded from z ~ N(0, I), drawn from a generator seeded with {@code seed}. */
@@ -346,7 +348,7 @@ public final class Vae implements AutoCloseable {
                     INDArray z = mu.add(Transforms.exp(logVar.mul(0.5), false).muli(eps));
                     // log q(z|x) - log p(z) = sum(-1/2 (log 2pi + logvar + eps^2)) - sum(-1/2 (log 2pi + z^2))
                     INDArray logQminusP = z.mul(z).subi(eps.mul(eps)).subi(logVar).sum(1).muli(0.5);
-                    INDArray nll = sd.outputSingle(Map.of(VaeNames.Z_IN, z, VaeNames.X_TARGET, xg.repeat(0, m)),
+                    INDArray nll = inference.single(Map.of(VaeNames.Z_IN, z, VaeNames.X_TARGET, xg.repeat(0, m)),
                             VaeNames.NLL_Z);
                     double[] logW = nll.addi(logQminusP).negi().castTo(DataType.DOUBLE).toDoubleVector();
                     for (int r = 0; r < logW.length; r++) {
@@ -378,6 +380,7 @@ public final class Vae implements AutoCloseable {
             return;
         }
         closed = true;
+        inference.close();
         trainer.close();
         for (SDVariable v : sd.variables()) {
             if (v.getVariableType() == VariableType.VARIABLE || v.getVariableType() == VariableType.CONSTANT) {

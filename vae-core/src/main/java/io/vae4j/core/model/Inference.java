@@ -1,0 +1,124 @@
+package io.vae4j.core.model;
+
+import io.vae4j.core.exec.CompiledGraph;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The model's forward computations (encoding, decoding, loss terms) run as {@link CompiledGraph}s instead of
+ * {@code SameDiff.output}, which plans, infers shapes and allocates anew at every call. A function is compiled for
+ * a set of inputs and outputs and a number of rows; inputs of more rows run in blocks of at most {@value #BLOCK}.
+ * Every output of this graph is computed row by row, so blocks and their concatenation give the same values as
+ * one call over all rows. The few most recently used functions are kept; older ones are released.
+ *
+ * <p>Not thread-safe, like the model.
+ */
+final class Inference implements AutoCloseable {
+    /** Rows per compiled call: bounds the memory of one call whatever the input size. */
+    static final int BLOCK = 4096;
+    private static final int KEEP = 8;
+
+    private final SameDiff sd;
+    private final LinkedHashMap<String, Compiled> cache = new LinkedHashMap<>(16, 0.75f, true);
+
+    Inference(SameDiff sd) {
+        this.sd = sd;
+    }
+
+    /** A compiled function with the input buffers its placeholders are bound to. */
+    private record Compiled(CompiledGraph graph, Map<String, INDArray> inputs) {
+    }
+
+    /**
+     * Computes {@code outputs} for the given placeholder values, all with the same number of rows n; returns new
+     * arrays of n rows.
+     */
+    Map<String, INDArray> run(Map<String, INDArray> inputs, String... outputs) {
+        long n = -1;
+        for (INDArray a : inputs.values()) {
+            if (n >= 0 && a.size(0) != n) {
+                throw new IllegalArgumentException("inputs with different numbers of rows: " + n + " and " + a.size(0));
+            }
+            n = a.size(0);
+        }
+        Map<String, List<INDArray>> parts = new HashMap<>();
+        for (long start = 0; start < n; start += BLOCK) {
+            int rows = (int) Math.min(BLOCK, n - start);
+            Compiled c = compiled(inputs, rows, outputs);
+            for (Map.Entry<String, INDArray> e : inputs.entrySet()) {
+                INDArray block = rows == n ? e.getValue() : e.getValue().get(rowRange(e.getValue(), start, rows));
+                c.inputs().get(e.getKey()).assign(block);
+            }
+            c.graph().run();
+            for (String o : outputs) {
+                parts.computeIfAbsent(o, k -> new ArrayList<>()).add(c.graph().value(o).dup());
+            }
+        }
+        Map<String, INDArray> out = new HashMap<>();
+        for (String o : outputs) {
+            List<INDArray> p = parts.get(o);
+            out.put(o, p.size() == 1 ? p.get(0) : Nd4j.concat(0, p.toArray(new INDArray[0])));
+        }
+        return out;
+    }
+
+    /** One output; see {@link #run}. */
+    INDArray single(Map<String, INDArray> inputs, String output) {
+        return run(inputs, output).get(output);
+    }
+
+    private static INDArrayIndex[] rowRange(INDArray a, long start, int rows) {
+        INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
+        idx[0] = NDArrayIndex.interval(start, start + rows);
+        for (int i = 1; i < idx.length; i++) {
+            idx[i] = NDArrayIndex.all();
+        }
+        return idx;
+    }
+
+    private Compiled compiled(Map<String, INDArray> inputs, int rows, String... outputs) {
+        String key = String.join(",", inputs.keySet().stream().sorted().toList()) + "->" + String.join(",", outputs)
+                + "@" + rows;
+        Compiled c = cache.get(key);
+        if (c != null) {
+            return c;
+        }
+        Map<String, INDArray> buffers = new HashMap<>();
+        for (Map.Entry<String, INDArray> e : inputs.entrySet()) {
+            long[] shape = e.getValue().shape().clone();
+            shape[0] = rows;
+            buffers.put(e.getKey(), Nd4j.create(e.getValue().dataType(), shape));
+        }
+        // Compiling runs each op once on the (zero) buffers; any random op is restored by CompiledGraph.
+        CompiledGraph graph = CompiledGraph.compile(sd, buffers, Map.of(), new HashSet<>(Arrays.asList(outputs)),
+                Map.of());
+        c = new Compiled(graph, buffers);
+        cache.put(key, c);
+        if (cache.size() > KEEP) {
+            String eldest = cache.keySet().iterator().next();
+            release(cache.remove(eldest));
+        }
+        return c;
+    }
+
+    private static void release(Compiled c) {
+        c.graph().close();
+        c.inputs().values().forEach(INDArray::close);
+    }
+
+    @Override
+    public void close() {
+        cache.values().forEach(Inference::release);
+        cache.clear();
+    }
+}
