@@ -24,7 +24,10 @@ import java.nio.file.Path;
  * native build); prints one line "RESULT {json}" with each epoch's samples/s, the peak resident set size and what
  * ran.
  *
- * <pre>java -cp benchmarks.jar io.vae4j.bench.EpochRun DATA_DIR EPOCHS [mlp|conv] [LIMIT]</pre>
+ * <pre>java -cp benchmarks.jar io.vae4j.bench.EpochRun DATA_DIR EPOCHS [mlp|conv] [LIMIT] [IWAE_K]</pre>
+ *
+ * With IWAE_K &gt; 0 it then times the importance-weighted NLL with k = IWAE_K on the first 1,000 test images, as
+ * {@code ./vae evaluate --iwae-k K --limit 1000} computes it.
  *
  * "conv" is the shape of {@code ./vae train --arch conv}: conv 32, 64, dense 400, latent 20.
  */
@@ -38,6 +41,7 @@ public final class EpochRun {
         int epochs = Integer.parseInt(args[1]);
         String arch = args.length > 2 ? args[2] : "mlp";
         int limit = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+        int iwaeK = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         BackendInfo info = BenchModels.checkBackend();
         int threads = info.gpu() ? info.threads() : NativeBuild.limitThreads();
         MnistData mnist = MnistData.load(data, new RunSettings(epochs, Binarization.NONE, limit, 0, -1), 1,
@@ -59,6 +63,17 @@ public final class EpochRun {
                 rates.add(s.examplesPerSecond());
                 System.err.printf("vae4j epoch %d: %.0f samples/s, train -ELBO %.2f%n", e + 1, s.examplesPerSecond(),
                         s.negElbo());
+            }
+            if (iwaeK > 0) {
+                org.nd4j.linalg.api.ndarray.INDArray x = MnistIterator.inOrder(mnist.test(), 1000).next()
+                        .getFeatures();
+                long t = System.nanoTime();
+                double[] ll = vae.importanceWeightedLogLikelihood(x, iwaeK, 1);
+                double seconds = (System.nanoTime() - t) / 1e9;
+                out.put("iwae_nll", -java.util.Arrays.stream(ll).average().orElse(Double.NaN));
+                out.put("iwae_seconds", seconds);
+                out.put("iwae_k", iwaeK);
+                out.put("iwae_n", ll.length);
             }
         }
         out.set("samples_per_s", rates);

@@ -35,6 +35,7 @@ final class PeerComparison {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration LIMIT = Duration.ofMinutes(20);
     private static final String PYTHON = "/usr/bin/python3";
+    private static final int IWAE_K = 1000;
 
     private final BenchRunner.Options options;
     private int failures;
@@ -92,6 +93,11 @@ final class PeerComparison {
                             row.put("ratio_steady", row.get("steady").asDouble() / torch.get("steady").asDouble());
                             row.put("ratio_rss", row.get("peak_rss_mb").asDouble()
                                     / torch.get("peak_rss_mb").asDouble());
+                        if (row.has("iwae_seconds") && torch.has("iwae_seconds")) {
+                            // a speed ratio: > 1 means vae4j is faster
+                            row.put("ratio_iwae", torch.get("iwae_seconds").asDouble()
+                                    / row.get("iwae_seconds").asDouble());
+                        }
                         }
                         rows.add(row);
                     }
@@ -105,6 +111,11 @@ final class PeerComparison {
         return out;
     }
 
+    /** The importance-weighted NLL is timed (k = 1000, 1,000 test images) for the reference MLP. */
+    private static int iwaeK(String model) {
+        return model.equals("mlp") ? IWAE_K : 0;
+    }
+
     /** Training images per epoch: all for the MLP, the first 12,000 for the (much slower) conv VAE. */
     private static int limit(String model) {
         return model.equals("conv") ? 12_000 : 0;
@@ -113,11 +124,13 @@ final class PeerComparison {
     private ObjectNode vae4j(String build, String model, int cores) throws IOException, InterruptedException {
         List<String> cmd = pinned(cores);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // the JVM options ./vae starts the application with (see the launcher): what users get
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmx512m", "-Dorg.bytedeco.javacpp.maxbytes=1g"));
         cmd.add("-Dvae.native=" + build);
         cmd.add("-D" + BenchModels.EXPECTED_BACKEND + "=cpu");
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EpochRun.class.getName(),
                 options.data().toString(), Integer.toString(options.peerEpochs()), model,
-                Integer.toString(limit(model))));
+                Integer.toString(limit(model)), Integer.toString(iwaeK(model))));
         Map<String, String> env = threads(cores);
         env.put("BACKEND_PRIORITY_CPU", "100");
         env.put("BACKEND_PRIORITY_GPU", "-100");
@@ -130,7 +143,8 @@ final class PeerComparison {
         List<String> cmd = pinned(cores);
         cmd.addAll(List.of(PYTHON, script.toString(), "--json", "--data", options.data().toString(), "--epochs",
                 Integer.toString(options.peerEpochs()), "--threads", Integer.toString(cores), "--arch", model,
-                "--limit", Integer.toString(limit(model))));
+                "--limit", Integer.toString(limit(model)), "--iwae-k", Integer.toString(iwaeK(model)),
+                "--iwae-n", "1000"));
         Map<String, String> env = threads(cores);
         env.put("OPENBLAS_NUM_THREADS", "1");
         System.err.println("[peer] PyTorch " + model + ", " + cores + " core(s): " + options.peerEpochs()
@@ -154,6 +168,10 @@ final class PeerComparison {
         row.put("first", rates.get(0));
         row.put("steady", steady);
         row.put("peak_rss_mb", r.get("peak_rss_mb").asDouble());
+        if (r.has("iwae_seconds")) {
+            row.put("iwae_seconds", r.get("iwae_seconds").asDouble());
+            row.put("iwae_nll", r.get("iwae_nll").asDouble());
+        }
         row.put("what", impl.equals("vae4j")
                 ? "native build " + r.get("native").asText() + (r.get("onednn").asBoolean() ? " (oneDNN)" : "")
                         + ", " + r.get("threads").asInt() + " threads, step compiled in "
@@ -215,19 +233,22 @@ final class PeerComparison {
         sb.append(String.format(Locale.ROOT, "%nSide by side with PyTorch: the reference protocol on MNIST (conv: the "
                 + "first 12,000 images), %d epochs each, samples/s (first epoch; steady = mean of the later ones)%n%n",
                 peer.get("epochs").asInt()));
-        sb.append("| impl | model | cores | what ran | first epoch | steady | peak RSS MB | ratio first | ratio steady "
-                + "| ratio RSS |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        sb.append("| impl | model | cores | what ran | first epoch | steady | peak RSS MB | IWAE k=1000, 1,000 images "
+                + "| ratio first | ratio steady | ratio RSS | ratio IWAE speed |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (JsonNode r : peer.get("rows")) {
             if (r.has("not_run") || r.has("failed")) {
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s: %s | | | | | | |%n",
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s: %s | | | | | | | | |%n",
                         r.get("impl").asText(), r.path("model").asText(), r.get("cores").asInt(), r.has("failed") ? "FAILED" : "not run",
                         (r.has("failed") ? r.get("failed") : r.get("not_run")).asText().replace("|", "/")));
                 continue;
             }
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %,.0f | %,.0f | %.0f | %s | %s | %s |%n",
+            String iwae = r.has("iwae_seconds") ? String.format(Locale.ROOT, "%.1f s (NLL %.2f)",
+                    r.get("iwae_seconds").asDouble(), r.get("iwae_nll").asDouble()) : "";
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %,.0f | %,.0f | %.0f | %s | %s | %s | %s | %s |%n",
                     r.get("impl").asText(), r.get("model").asText(), r.get("cores").asInt(), r.get("what").asText(),
-                    r.get("first").asDouble(), r.get("steady").asDouble(), r.get("peak_rss_mb").asDouble(),
-                    ratio(r, "ratio_first"), ratio(r, "ratio_steady"), ratio(r, "ratio_rss")));
+                    r.get("first").asDouble(), r.get("steady").asDouble(), r.get("peak_rss_mb").asDouble(), iwae,
+                    ratio(r, "ratio_first"), ratio(r, "ratio_steady"), ratio(r, "ratio_rss"), ratio(r, "ratio_iwae")));
         }
         return sb.toString();
     }

@@ -35,8 +35,8 @@ final class Inference implements AutoCloseable {
         this.sd = sd;
     }
 
-    /** A compiled function with the input buffers its placeholders are bound to. */
-    private record Compiled(CompiledGraph graph, Map<String, INDArray> inputs) {
+    /** A compiled function with the input buffers its placeholders are bound to: fill them, run, read. */
+    record Compiled(CompiledGraph graph, Map<String, INDArray> inputs) {
     }
 
     /**
@@ -86,7 +86,12 @@ final class Inference implements AutoCloseable {
         return idx;
     }
 
-    private Compiled compiled(Map<String, INDArray> inputs, int rows, String... outputs) {
+    /**
+     * The function computing {@code outputs} for {@code rows} rows of the given placeholders (each array gives the
+     * type and the trailing dimensions of its placeholder), compiled on first use and kept among the recent ones.
+     * For callers that write their inputs straight into the bound buffers.
+     */
+    Compiled compiled(Map<String, INDArray> inputs, int rows, String... outputs) {
         String key = String.join(",", inputs.keySet().stream().sorted().toList()) + "->" + String.join(",", outputs)
                 + "@" + rows;
         Compiled c = cache.get(key);

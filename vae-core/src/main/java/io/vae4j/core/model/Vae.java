@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -333,24 +334,37 @@ public final class Vae implements AutoCloseable {
         try (Noise rng = new Noise(seed)) {
             for (int g0 = 0; g0 < n; g0 += group) {
                 int g = Math.min(group, n - g0);
-                INDArray xg = xf.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(g0, g0 + g),
-                        org.nd4j.linalg.indexing.NDArrayIndex.all());
+                INDArray xg = xf.get(NDArrayIndex.interval(g0, g0 + g), NDArrayIndex.all());
                 Encoding enc = encode(xg);
                 LogSumExp[] acc = new LogSumExp[g];
                 for (int i = 0; i < g; i++) {
                     acc[i] = new LogSumExp();
                 }
+                Inference.Compiled fn = null;
                 for (int done = 0; done < k; done += chunk) {
                     int m = Math.min(chunk, k - done);
+                    int rows = g * m;
+                    Inference.Compiled next = inference.compiled(Map.of(VaeNames.Z_IN, enc.mu(), VaeNames.X_TARGET,
+                            xg), rows, VaeNames.NLL_Z);
+                    INDArray target = next.inputs().get(VaeNames.X_TARGET);
+                    if (next != fn) { // the images of this group, each repeated m times, written in place
+                        for (int i = 0; i < g; i++) {
+                            // assign() does not broadcast a row in M2.1; a row-vector add does
+                            target.get(NDArrayIndex.interval((long) i * m, (long) (i + 1) * m), NDArrayIndex.all())
+                                    .assign(0).addiRowVector(xg.getRow(i));
+                        }
+                        fn = next;
+                    }
                     INDArray mu = enc.mu().repeat(0, m);
                     INDArray logVar = enc.logVar().repeat(0, m);
-                    INDArray eps = noise(rng, (long) g * m);
-                    INDArray z = mu.add(Transforms.exp(logVar.mul(0.5), false).muli(eps));
+                    INDArray eps = noise(rng, rows);
+                    INDArray z = fn.inputs().get(VaeNames.Z_IN);
+                    z.assign(Transforms.exp(logVar.mul(0.5), false).muli(eps).addi(mu));
                     // log q(z|x) - log p(z) = sum(-1/2 (log 2pi + logvar + eps^2)) - sum(-1/2 (log 2pi + z^2))
                     INDArray logQminusP = z.mul(z).subi(eps.mul(eps)).subi(logVar).sum(1).muli(0.5);
-                    INDArray nll = inference.single(Map.of(VaeNames.Z_IN, z, VaeNames.X_TARGET, xg.repeat(0, m)),
-                            VaeNames.NLL_Z);
-                    double[] logW = nll.addi(logQminusP).negi().castTo(DataType.DOUBLE).toDoubleVector();
+                    fn.graph().run();
+                    double[] logW = fn.graph().value(VaeNames.NLL_Z).add(logQminusP).negi().castTo(DataType.DOUBLE)
+                            .toDoubleVector();
                     for (int r = 0; r < logW.length; r++) {
                         acc[r / m].add(logW[r]);
                     }
