@@ -14,7 +14,7 @@ Debian's packages:  apt-get install python3-torch python3-numpy libopenblas0-pth
 
 Prints one line per epoch and, at the end, one CSV line "seed,threads,test_neg_elbo,train_samples_per_s".
 With --json (used by vae-bench's runner) the last line is instead "RESULT {json}": each epoch's samples/s, the
-peak resident set size in MB, torch's version and thread count, and the BLAS library libblas.so.3 resolves to.
+peak resident set size in MB after training (peak_rss_mb) and at the end (peak_rss_end_mb), torch's version and thread count, and the BLAS library libblas.so.3 resolves to.
 """
 import argparse
 import gzip
@@ -195,6 +195,7 @@ def main():
         print(f"epoch {epoch}: train -ELBO {total / train.shape[0]:.4f}, test -ELBO {test_loss:.4f}, "
               f"{rates[-1]:.0f} samples/s", flush=True)
     steady = rates[1:] if len(rates) > 1 else rates
+    peak_rss_training = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     iwae = {}
     if a.iwae_k > 0:
         iwae = iwae_nll(model, test[:a.iwae_n], a.iwae_k)
@@ -203,7 +204,8 @@ def main():
     if a.json:
         blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
         print("RESULT " + json.dumps({
-            "samples_per_s": rates, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+            "samples_per_s": rates, "peak_rss_mb": peak_rss_training,
+            "peak_rss_end_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
             "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas,
             "test_neg_elbo": test_loss, **iwae}))
     else:

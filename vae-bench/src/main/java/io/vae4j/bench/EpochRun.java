@@ -64,6 +64,7 @@ public final class EpochRun {
                 System.err.printf("vae4j epoch %d: %.0f samples/s, train -ELBO %.2f%n", e + 1, s.examplesPerSecond(),
                         s.negElbo());
             }
+            out.put("peak_rss_mb", peakRssMb()); // of training: before the evaluation below
             if (iwaeK > 0) {
                 org.nd4j.linalg.api.ndarray.INDArray x = MnistIterator.inOrder(mnist.test(), 1000).next()
                         .getFeatures();
@@ -77,7 +78,7 @@ public final class EpochRun {
             }
         }
         out.set("samples_per_s", rates);
-        out.put("peak_rss_mb", peakRssMb());
+        out.put("peak_rss_end_mb", peakRssMb());
         out.put("native", info.gpu() ? "cuda" : build);
         out.put("onednn", !info.gpu() && NativeBuild.onednnLoaded());
         out.put("threads", threads);

@@ -168,6 +168,7 @@ final class PeerComparison {
         row.put("first", rates.get(0));
         row.put("steady", steady);
         row.put("peak_rss_mb", r.get("peak_rss_mb").asDouble());
+        row.put("peak_rss_end_mb", r.path("peak_rss_end_mb").asDouble(Double.NaN));
         if (r.has("iwae_seconds")) {
             row.put("iwae_seconds", r.get("iwae_seconds").asDouble());
             row.put("iwae_nll", r.get("iwae_nll").asDouble());
@@ -233,7 +234,8 @@ final class PeerComparison {
         sb.append(String.format(Locale.ROOT, "%nSide by side with PyTorch: the reference protocol on MNIST (conv: the "
                 + "first 12,000 images), %d epochs each, samples/s (first epoch; steady = mean of the later ones)%n%n",
                 peer.get("epochs").asInt()));
-        sb.append("| impl | model | cores | what ran | first epoch | steady | peak RSS MB | IWAE k=1000, 1,000 images "
+        sb.append("| impl | model | cores | what ran | first epoch | steady | peak RSS MB (training) "
+                + "| IWAE k=1000, 1,000 images "
                 + "| ratio first | ratio steady | ratio RSS | ratio IWAE speed |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (JsonNode r : peer.get("rows")) {
@@ -243,8 +245,9 @@ final class PeerComparison {
                         (r.has("failed") ? r.get("failed") : r.get("not_run")).asText().replace("|", "/")));
                 continue;
             }
-            String iwae = r.has("iwae_seconds") ? String.format(Locale.ROOT, "%.1f s (NLL %.2f)",
-                    r.get("iwae_seconds").asDouble(), r.get("iwae_nll").asDouble()) : "";
+            String iwae = r.has("iwae_seconds") ? String.format(Locale.ROOT, "%.1f s (NLL %.2f; peak RSS then %.0f MB)",
+                    r.get("iwae_seconds").asDouble(), r.get("iwae_nll").asDouble(), r.get("peak_rss_end_mb").asDouble())
+                    : "";
             sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %,.0f | %,.0f | %.0f | %s | %s | %s | %s | %s |%n",
                     r.get("impl").asText(), r.get("model").asText(), r.get("cores").asInt(), r.get("what").asText(),
                     r.get("first").asDouble(), r.get("steady").asDouble(), r.get("peak_rss_mb").asDouble(), iwae,

@@ -19,6 +19,11 @@ final class Noise implements AutoCloseable {
         return eps.dataType() == dataType ? eps : eps.castTo(dataType);
     }
 
+    /** Fills an array with N(0, 1) values in place. */
+    void fill(INDArray out) {
+        Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.random.impl.GaussianDistribution(out, 0.0, 1.0), rng);
+    }
+
     @Override
     public void close() {
         try {

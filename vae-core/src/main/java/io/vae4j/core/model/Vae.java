@@ -331,6 +331,7 @@ public final class Vae implements AutoCloseable {
         double[] result = new double[n];
         int group = Math.max(1, Math.min(n, IW_ROWS / k));
         int chunk = Math.min(k, IW_ROWS / group);
+        Map<Integer, IwWork> work = new java.util.HashMap<>();
         try (Noise rng = new Noise(seed)) {
             for (int g0 = 0; g0 < n; g0 += group) {
                 int g = Math.min(group, n - g0);
@@ -340,31 +341,22 @@ public final class Vae implements AutoCloseable {
                 for (int i = 0; i < g; i++) {
                     acc[i] = new LogSumExp();
                 }
-                Inference.Compiled fn = null;
                 for (int done = 0; done < k; done += chunk) {
                     int m = Math.min(chunk, k - done);
                     int rows = g * m;
-                    Inference.Compiled next = inference.compiled(Map.of(VaeNames.Z_IN, enc.mu(), VaeNames.X_TARGET,
+                    Inference.Compiled fn = inference.compiled(Map.of(VaeNames.Z_IN, enc.mu(), VaeNames.X_TARGET,
                             xg), rows, VaeNames.NLL_Z);
-                    INDArray target = next.inputs().get(VaeNames.X_TARGET);
-                    if (next != fn) { // the images of this group, each repeated m times, written in place
-                        for (int i = 0; i < g; i++) {
-                            // assign() does not broadcast a row in M2.1; a row-vector add does
-                            target.get(NDArrayIndex.interval((long) i * m, (long) (i + 1) * m), NDArrayIndex.all())
-                                    .assign(0).addiRowVector(xg.getRow(i));
-                        }
-                        fn = next;
-                    }
-                    INDArray mu = enc.mu().repeat(0, m);
-                    INDArray logVar = enc.logVar().repeat(0, m);
-                    INDArray eps = noise(rng, rows);
+                    IwWork w = work.computeIfAbsent(rows, r -> new IwWork(r, l, dataType));
+                    w.prepare(g0, m, xg, enc, fn.inputs().get(VaeNames.X_TARGET));
+                    rng.fill(w.eps);
                     INDArray z = fn.inputs().get(VaeNames.Z_IN);
-                    z.assign(Transforms.exp(logVar.mul(0.5), false).muli(eps).addi(mu));
+                    z.assign(w.eps).muli(w.sigma).addi(w.mu);
                     // log q(z|x) - log p(z) = sum(-1/2 (log 2pi + logvar + eps^2)) - sum(-1/2 (log 2pi + z^2))
-                    INDArray logQminusP = z.mul(z).subi(eps.mul(eps)).subi(logVar).sum(1).muli(0.5);
+                    w.tmp.assign(w.eps).muli(w.eps);
+                    INDArray logQminusP = w.sq.assign(z).muli(z).subi(w.tmp).subi(w.logVar).sum(1).muli(0.5);
                     fn.graph().run();
-                    double[] logW = fn.graph().value(VaeNames.NLL_Z).add(logQminusP).negi().castTo(DataType.DOUBLE)
-                            .toDoubleVector();
+                    double[] logW = logQminusP.addi(fn.graph().value(VaeNames.NLL_Z)).negi()
+                            .castTo(DataType.DOUBLE).toDoubleVector();
                     for (int r = 0; r < logW.length; r++) {
                         acc[r / m].add(logW[r]);
                     }
@@ -373,8 +365,75 @@ public final class Vae implements AutoCloseable {
                     result[g0 + i] = acc[i].logMean();
                 }
             }
+        } finally {
+            work.values().forEach(IwWork::close);
         }
         return result;
+    }
+
+    /**
+     * Work arrays of one importance-sampling block of g images times m draws, reused from block to block, so that a
+     * long evaluation does not leave megabytes of native garbage per decoder call for the collector to find.
+     */
+    private static final class IwWork implements AutoCloseable {
+        final INDArray mu;
+        final INDArray logVar;
+        final INDArray sigma;
+        final INDArray eps;
+        final INDArray sq;
+        final INDArray tmp;
+        private int group = -1;
+        private int draws = -1;
+        private INDArray target;
+
+        IwWork(int rows, int latent, DataType dataType) {
+            mu = Nd4j.create(dataType, rows, latent);
+            logVar = Nd4j.create(dataType, rows, latent);
+            sigma = Nd4j.create(dataType, rows, latent);
+            eps = Nd4j.create(dataType, rows, latent);
+            sq = Nd4j.create(dataType, rows, latent);
+            tmp = Nd4j.create(dataType, rows, latent);
+        }
+
+        /** Each image's inputs and posterior parameters repeated m times, when the group or m changed. */
+        void prepare(int g0, int m, INDArray xg, Encoding enc, INDArray xTarget) {
+            if (group == g0 && draws == m && target == xTarget) {
+                return;
+            }
+            int g = (int) xg.size(0);
+            if (m <= g) { // row i * m + j is image i: write the j-th draw of every image at once
+                for (int j = 0; j < m; j++) {
+                    draw(xTarget, g, m, j).assign(xg);
+                    draw(mu, g, m, j).assign(enc.mu());
+                    draw(logVar, g, m, j).assign(enc.logVar());
+                }
+            } else { // assign() does not broadcast a row in M2.1; a row-vector add does
+                for (int i = 0; i < g; i++) {
+                    org.nd4j.linalg.indexing.INDArrayIndex block = NDArrayIndex.interval((long) i * m,
+                            (long) (i + 1) * m);
+                    xTarget.get(block, NDArrayIndex.all()).assign(0).addiRowVector(xg.getRow(i));
+                    mu.get(block, NDArrayIndex.all()).assign(0).addiRowVector(enc.mu().getRow(i));
+                    logVar.get(block, NDArrayIndex.all()).assign(0).addiRowVector(enc.logVar().getRow(i));
+                }
+            }
+            sigma.assign(logVar).muli(0.5);
+            Transforms.exp(sigma, false);
+            group = g0;
+            draws = m;
+            target = xTarget;
+        }
+
+        /** Rows j, m + j, 2m + j, ... of a [g * m, width] array: the j-th draw of each of g images, [g, width]. */
+        private static INDArray draw(INDArray a, int g, int m, int j) {
+            return a.reshape('c', g, m, a.size(1)).get(NDArrayIndex.all(), NDArrayIndex.point(j), NDArrayIndex.all());
+        }
+
+        @Override
+        public void close() {
+            for (INDArray a : new INDArray[] {mu, logVar, sigma, eps, sq, tmp}) {
+                a.close();
+            }
+        }
     }
 
     private INDArray noise(Noise rng, long rows) {
