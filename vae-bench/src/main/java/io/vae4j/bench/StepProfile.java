@@ -1,0 +1,40 @@
+package io.vae4j.bench;
+
+import io.vae4j.core.backend.BackendInfo;
+import io.vae4j.core.backend.NativeBuild;
+import io.vae4j.core.model.Vae;
+import io.vae4j.core.train.Trainer;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where the time of one training step goes: {@link Trainer#profile} on the benchmark's model and batch, printed
+ * as a table of microseconds per step, largest first, with what ran.
+ *
+ * <pre>java -cp benchmarks.jar io.vae4j.bench.StepProfile [mlp|conv] [BATCH] [STEPS]</pre>
+ *
+ * Pin it like the other measurements, e.g. {@code taskset -c 0 env OMP_NUM_THREADS=1 java ...} for one core.
+ */
+public final class StepProfile {
+    private StepProfile() {
+    }
+
+    public static void main(String[] args) {
+        String model = args.length > 0 ? args[0] : "mlp";
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 128;
+        int steps = args.length > 2 ? Integer.parseInt(args[2]) : 300;
+        BackendInfo info = BenchModels.checkBackend();
+        try (Vae vae = Vae.create(BenchModels.config(model, batch));
+                Trainer trainer = new Trainer(vae.graph(), vae.config(), vae.dataType(), 0)) {
+            Map<String, Double> profile = trainer.profile(BenchModels.images(batch, 3), steps);
+            double total = profile.values().stream().mapToDouble(Double::doubleValue).sum();
+            System.out.printf(Locale.ROOT, "%s, batch %d, %s, native build %s: %.2f ms per step (mean of %d steps "
+                    + "after %d untimed)%n", model, batch, info.describe(), NativeBuild.selected(), total / 1000,
+                    steps, steps);
+            System.out.println("| op (graph name) | us per step | share |");
+            System.out.println("|---|---|---|");
+            profile.forEach((op, us) -> System.out.printf(Locale.ROOT, "| %s | %.0f | %.1f%% |%n", op, us,
+                    100 * us / total));
+        }
+    }
+}
