@@ -1,10 +1,11 @@
 #!/bin/sh
 # Entrypoint of the vae images. Runs the vae application (`train` when no command is given);
 # `bench [runner flags]` runs the benchmark runner instead, writing its report into /vae/runs.
-# JVM options: VAE_JAVA_OPTS (default -Xmx4g). Installation directory: VAE_HOME (default /opt/vae).
+# JVM options: the launcher's defaults (serial collector, 512 MB heap, 1 GB of ND4J native arrays; see ./vae),
+# then VAE_JAVA_OPTS, which override them. Installation directory: VAE_HOME (default /opt/vae).
 set -eu
 home="${VAE_HOME:-/opt/vae}"
-opts="${VAE_JAVA_OPTS:--Xmx4g}"
+opts="-XX:+UseSerialGC -Xmx512m -Dorg.bytedeco.javacpp.maxbytes=1g ${VAE_JAVA_OPTS:-}"
 if [ "$#" -eq 0 ]; then
   set -- train
 fi
