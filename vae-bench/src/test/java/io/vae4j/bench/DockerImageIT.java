@@ -121,8 +121,9 @@ class DockerImageIT {
         assertTrue(r.output().trim().endsWith("-jar /opt/vae/vae-mnist.jar train"), r.output());
         Result custom = entrypoint(Map.of("PATH", bin + ":" + System.getenv("PATH"), "VAE_JAVA_OPTS", "-Xmx1g"),
                 "evaluate", "--model", "/vae/runs/x");
-        assertTrue(custom.output().contains("java -Xmx1g -Djava.awt.headless=true -jar /opt/vae/vae-mnist.jar "
-                + "evaluate --model /vae/runs/x"), custom.output());
+        // the user's options come after the defaults, so the JVM takes theirs (the last -Xmx wins)
+        assertTrue(custom.output().contains("java -XX:+UseSerialGC -Xmx512m -Dorg.bytedeco.javacpp.maxbytes=1g -Xmx1g "
+                + "-Djava.awt.headless=true -jar /opt/vae/vae-mnist.jar evaluate --model /vae/runs/x"), custom.output());
     }
 
     @Test
