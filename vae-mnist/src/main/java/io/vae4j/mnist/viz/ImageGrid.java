@@ -13,9 +13,17 @@ import javax.imageio.ImageIO;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Grey-scale image grids as PNG, written with javax.imageio. */
+/**
+ * Grey-scale image grids as PNG, written with javax.imageio.
+ *
+ * <p>Grids are RGB images with equal red, green and blue: a pixel value v is stored as round(255 v) exactly. (A
+ * {@code TYPE_BYTE_GRAY} image is not: Java treats its bytes as linear grey, so {@code setRGB} and drawing it onto
+ * an RGB page convert them, and 0.5 became 55 instead of 128.)
+ */
 public final class ImageGrid {
     private static final int GAP = 2;
+    /** Grey level of the gaps between cells. */
+    static final int GAP_GREY = 96;
 
     private ImageGrid() {
     }
@@ -31,9 +39,9 @@ public final class ImageGrid {
         int cw = width * scale;
         int ch = height * scale;
         BufferedImage img = new BufferedImage(cols * cw + (cols + 1) * GAP, rows * ch + (rows + 1) * GAP,
-                BufferedImage.TYPE_BYTE_GRAY);
+                BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
-        g.setColor(new Color(96, 96, 96));
+        g.setColor(new Color(GAP_GREY, GAP_GREY, GAP_GREY));
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
         g.dispose();
         for (int i = 0; i < n; i++) {
