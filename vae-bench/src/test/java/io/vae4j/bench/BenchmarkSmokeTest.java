@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Optional;
@@ -77,7 +76,7 @@ class BenchmarkSmokeTest {
     @Test
     void badRunnerFlagsAreRejected() {
         for (String[] args : new String[][] {{"--backends", "tpu"}, {"--cores", "0"}, {"--cores", "x"}, {"--fast"},
-            {"--out"}}) {
+            {"--out"}, {"--peer-epochs", "1"}, {"--peer-epochs", "x"}, {"--data"}}) {
             try {
                 BenchRunner.parse(args);
                 throw new AssertionError("accepted " + String.join(" ", args));
@@ -85,6 +84,10 @@ class BenchmarkSmokeTest {
                 assertFalse(expected.getMessage().isBlank());
             }
         }
-        assertTrue(Files.isDirectory(Path.of(".")));
+        BenchRunner.Options o = BenchRunner.parse(new String[] {"--peer-epochs", "2", "--data", "/x", "--cores", "1"});
+        assertEquals(2, o.peerEpochs());
+        assertEquals(Path.of("/x"), o.data());
+        assertEquals(1, o.cores());
+        assertEquals(0, BenchRunner.parse(new String[] {"--no-peer"}).peerEpochs());
     }
 }

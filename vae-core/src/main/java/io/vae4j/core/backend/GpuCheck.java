@@ -73,13 +73,20 @@ public final class GpuCheck {
     /** GPU names and compute capabilities from nvidia-smi; empty if it is missing or fails. */
     public static List<Gpu> query() {
         List<Gpu> out = new ArrayList<>();
+        java.nio.file.Path log = null;
         try {
+            // Output to a file, not a pipe: a hung nvidia-smi must not block a reader past the time limit.
+            log = java.nio.file.Files.createTempFile("vae-nvidia-smi", ".txt");
             Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=name,compute_cap", "--format=csv,noheader")
-                    .redirectErrorStream(true).start();
-            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
                 return out;
             }
+            if (p.exitValue() != 0) {
+                return out;
+            }
+            String text = java.nio.file.Files.readString(log, StandardCharsets.UTF_8);
             for (String line : text.split("\n")) {
                 String[] f = line.split(",");
                 if (f.length == 2) {
@@ -94,9 +101,18 @@ public final class GpuCheck {
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (log != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(log);
+                } catch (IOException e) {
+                    // a temporary file left behind is harmless
+                }
+            }
         }
         return out;
     }
+
 
     public static Path findLibrary(String name) {
         List<String> dirs = new ArrayList<>();
