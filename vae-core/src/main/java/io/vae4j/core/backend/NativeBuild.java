@@ -16,9 +16,10 @@ import java.util.Set;
  *
  * <p>nd4j-native 1.0.0-M2.1 comes as six Linux x86-64 builds (Maven classifiers): {@code linux-x86_64} (generic),
  * {@code -avx2}, {@code -avx512}, {@code -onednn}, {@code -onednn-avx2} and {@code -onednn-avx512}. JavaCPP loads
- * the one named by the system property {@value #EXTENSION_PROPERTY}; without it, the generic build. {@link #select}
- * picks the fastest build that is on the class path and that this CPU can run (measured fastest to slowest:
- * onednn-avx512, onednn-avx2, generic; see the README), unless the user chose one:
+ * the one named by the system property {@value #EXTENSION_PROPERTY} (empty: the generic build); without it, a
+ * variant of its own choosing when several are on the class path. {@link #select} picks the preferred build that
+ * is on the class path and that this CPU can run (see {@link #PREFERENCE} and the README's measurements), unless the
+ * user chose one:
  * {@code -Dvae.native=NAME} or the environment variable {@code VAE_NATIVE=NAME}, NAME one of {@link #VARIANTS} or
  * {@code auto}; an explicit {@value #EXTENSION_PROPERTY} is always respected.
  *
@@ -72,7 +73,7 @@ public final class NativeBuild {
             }
             if (!present.contains(choice)) {
                 throw new IllegalArgumentException("the native build '" + choice + "' is not in this build (it has "
-                        + present + "); build with -Pall-natives for every variant, or choose auto");
+                        + present + "); build with -Pcpu,all-natives for every variant, or choose auto");
             }
             if (!runs(choice, flags)) {
                 throw new IllegalArgumentException("this CPU cannot run the native build '" + choice + "' (it lacks "
@@ -89,9 +90,9 @@ public final class NativeBuild {
             }
             reason = "fastest of " + present + " this CPU runs";
         }
-        if (!choice.equals("generic")) {
-            System.setProperty(EXTENSION_PROPERTY, "-" + choice);
-        }
+        // Always set: with the property unset and variant jars present, JavaCPP loads a variant of its own choosing
+        // (measured: the AVX2 build); an empty extension selects the generic build.
+        System.setProperty(EXTENSION_PROPERTY, choice.equals("generic") ? "" : "-" + choice);
         selected = choice;
         return choice;
     }

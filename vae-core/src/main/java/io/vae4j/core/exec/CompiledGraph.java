@@ -42,8 +42,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Compilation follows what {@code InferenceSession.getAndParameterizeOp} does for one call (arguments, legacy
  * reduce axes and scalars, output shapes and data types), once. Ops that only compute unused outputs are pruned;
- * a matrix-product gradient whose input-side half is unused is replaced by the one product still needed (see
- * {@link #compile}). Outputs can be bound to caller-owned arrays (e.g. views of one flat gradient buffer).
+ * a matrix-product gradient whose input-side half is unused is replaced by the one product still needed, and
+ * {@code relu_bp} (a {@code std::function} call per element in M2.1) by step(x) * dy. A caller may have given values
+ * computed by its own kernels ({@link Fused}) instead of the ops of the function. Outputs can be bound to
+ * caller-owned arrays (e.g. views of one flat gradient buffer).
  *
  * <p>Not thread-safe; the bound arrays are reused by every run, so read results before the next run.
  */

@@ -1,0 +1,38 @@
+package io.vae4j.core.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Which native build a CPU can run, and which builds the class path holds. */
+class NativeBuildTest {
+    private static final Set<String> SKYLAKE = Set.of("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512cd",
+            "avx512bw", "avx512dq", "avx512vl");
+
+    @Test
+    void aBuildRunsOnlyWhereTheCpuHasItsInstructions() {
+        assertTrue(NativeBuild.runs("onednn-avx512", SKYLAKE));
+        assertTrue(NativeBuild.runs("avx2", SKYLAKE));
+        // Xeon Phi (Knights Landing) has AVX-512 F and CD but not BW, DQ, VL: the Skylake-AVX512 build would crash
+        assertFalse(NativeBuild.runs("avx512", Set.of("avx2", "fma", "avx512f", "avx512cd")));
+        assertTrue(NativeBuild.runs("onednn-avx2", Set.of("avx2", "fma")));
+        assertFalse(NativeBuild.runs("onednn-avx2", Set.of("avx")));
+        assertTrue(NativeBuild.runs("generic", Set.of()));
+        assertTrue(NativeBuild.runs("onednn", Set.of()));
+    }
+
+    @Test
+    void theDefaultBuildShipsThePreferredThree() {
+        // the cpu profile (the default) puts these on the test class path, as in the application
+        org.junit.jupiter.api.Assumptions.assumeTrue(NativeBuild.present().contains("generic"),
+                "built without the CPU backend (e.g. -Pcuda)");
+        assertTrue(NativeBuild.present().containsAll(java.util.List.of("onednn-avx512", "onednn-avx2", "generic")),
+                NativeBuild.present().toString());
+        // and the preference puts the oneDNN builds first, as measured (README, "Native builds")
+        assertEquals("onednn-avx512", NativeBuild.PREFERENCE.get(0));
+        assertEquals("generic", NativeBuild.PREFERENCE.get(NativeBuild.PREFERENCE.size() - 1));
+    }
+}
