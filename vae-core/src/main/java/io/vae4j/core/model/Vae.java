@@ -22,8 +22,6 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A variational autoencoder (or, with {@link io.vae4j.core.config.ModelKind#AE}, a plain autoencoder) held as a
@@ -42,7 +40,6 @@ import org.slf4j.LoggerFactory;
  * <p>Holds native memory: use it in try-with-resources. Not thread-safe.
  */
 public final class Vae implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Vae.class);
     /** Rows per decoder call in importance sampling: bounds memory whatever k and the data size are. */
     private static final int IW_ROWS = Inference.BLOCK;
 

@@ -97,8 +97,10 @@ public final class VaeCli implements Runnable {
         if (!info.gpu()) {
             int threads = NativeBuild.limitThreads();
             info = new BackendInfo(info.backend(), false, info.device(), info.blasVendor(), threads);
-            LOG.info("ND4J backend: {}; native build {} ({}), oneDNN {}", info.describe(),
-                    NativeBuild.selected() == null ? "generic" : NativeBuild.selected(), NativeBuild.reason(),
+            // main() chooses the build before ND4J loads; an embedding caller (or a test) may not have
+            LOG.info("ND4J backend: {}; native build {}, oneDNN {}", info.describe(),
+                    NativeBuild.selected() == null ? "as JavaCPP chose it (NativeBuild.select() was not called)"
+                            : NativeBuild.selected() + " (" + NativeBuild.reason() + ")",
                     NativeBuild.onednnLoaded() ? "on" : "off");
         } else {
             LOG.info("ND4J backend: {}", info.describe());
