@@ -47,8 +47,10 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Evaluate on the first N test images (0: all 10,000).")
     int limit;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the evaluation noise.")
-    long seed;
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the evaluation noise (z ~ q(z|x) for the -ELBO, "
+            + "the importance samples for the NLL). Default: the model's seed, which the per-epoch test -ELBO in "
+            + "metrics.csv uses too, so the same images give the same -ELBO there and here.")
+    Long seed;
 
     @Override
     public Integer call() throws IOException {
@@ -61,9 +63,11 @@ final class EvaluateCommand implements Callable<Integer> {
             RunSettings trained = Models.settings(model, vae.epochsDone());
             RunSettings settings = new RunSettings(trained.epochs(), trained.binarization(), 0, limit, -1);
             MnistData mnist = MnistData.load(data.dir(), settings, vae.config().seed(), DataOptions.fetcher);
-            ElboResult elbo = vae.evaluate(mnist.testIterator(1000), seed);
+            long noiseSeed = seed != null ? seed : vae.config().seed();
+            ElboResult elbo = vae.evaluate(mnist.testIterator(1000), noiseSeed);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("test_images", elbo.examples());
+            result.put("seed", noiseSeed);
             result.put("binarization", settings.binarization());
             result.put("test_neg_elbo", elbo.negElbo());
             result.put("test_recon", elbo.reconstruction());
@@ -71,7 +75,7 @@ final class EvaluateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "test -ELBO  %.2f nats per image (reconstruction %.2f, KL %.2f), %d images%n",
                     elbo.negElbo(), elbo.reconstruction(), elbo.kl(), elbo.examples());
             if (k > 0 && vae.config().variational()) {
-                double nll = importanceWeightedNll(vae, mnist, k);
+                double nll = importanceWeightedNll(vae, mnist, k, noiseSeed);
                 result.put("iwae_k", k);
                 result.put("test_nll_iwae", nll);
                 out.printf(Locale.ROOT, "test NLL    %.2f nats per image (importance-weighted, k=%d)%n", nll, k);
@@ -83,7 +87,12 @@ final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static double importanceWeightedNll(Vae vae, MnistData mnist, int k) {
+    /**
+     * The mean importance-weighted NLL over the test images, in chunks of {@value #CHUNK} images; the noise of the
+     * chunk starting at image n is seeded with a mix of the seed and n, so a run is reproducible and its chunks
+     * draw independent noise.
+     */
+    private static double importanceWeightedNll(Vae vae, MnistData mnist, int k, long seed) {
         MnistIterator it = mnist.testIterator(CHUNK);
         double sum = 0;
         long n = 0;
@@ -91,7 +100,7 @@ final class EvaluateCommand implements Callable<Integer> {
         long lastLog = start;
         while (it.hasNext()) {
             INDArray x = it.next().getFeatures();
-            for (double lp : vae.importanceWeightedLogLikelihood(x, k, 1000 + n)) {
+            for (double lp : vae.importanceWeightedLogLikelihood(x, k, seed ^ (0x9E3779B97F4A7C15L * (n + 1)))) {
                 sum -= lp;
             }
             n += x.size(0);

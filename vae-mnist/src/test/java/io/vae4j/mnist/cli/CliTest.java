@@ -123,6 +123,17 @@ class CliTest {
         double nll = e.get("test_nll_iwae").asDouble();
         assertTrue(nll <= elbo + 0.5 && nll > 0, "NLL " + nll + " vs -ELBO " + elbo);
         assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "%.2f", nll)), r.out());
+        // One seed rule: by default the model's seed, the one training's per-epoch test -ELBO uses, so on the
+        // same 200 images evaluate reports the -ELBO of metrics.csv's last row (written to 4 decimals).
+        assertEquals(0, CliRunner.run("evaluate", "--model", run.toString(), "--data", data.toString(),
+                "--iwae-k", "0", "--limit", "200").exitCode());
+        JsonNode same = RunFiles.JSON.readTree(run.resolve("evaluation.json").toFile());
+        List<String> csv = Files.readAllLines(run.resolve("metrics.csv"));
+        double logged = Double.parseDouble(csv.get(csv.size() - 1).split(",")[1]);
+        assertEquals(logged, same.get("test_neg_elbo").asDouble(), 5.1e-5);
+        try (Vae v = Vae.load(run.resolve(RunFiles.MODEL))) {
+            assertEquals(v.config().seed(), same.get("seed").asLong());
+        }
     }
 
     @Test
