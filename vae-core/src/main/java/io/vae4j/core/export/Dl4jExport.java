@@ -76,7 +76,8 @@ public final class Dl4jExport {
 
     /**
      * Writes the encoder and decoder (and, where the architecture allows, the DL4J VAE layer) into {@code dir},
-     * each atomically.
+     * each atomically. A {@value #DL4J_VAE_FILE} left in {@code dir} by an earlier export is removed when this model
+     * has none, so the directory always holds one model's set.
      *
      * @return the files written
      */
@@ -100,6 +101,8 @@ public final class Dl4jExport {
                     c.likelihood().name(), shape, c.kind().name(), c.architecture().name(), vae.epochsDone(),
                     testNegElbo, version));
             written.add(v);
+        } else {
+            Files.deleteIfExists(dir.resolve(DL4J_VAE_FILE));
         }
         return written;
     }

@@ -90,6 +90,26 @@ class Dl4jExportTest {
         }
     }
 
+    /** Exporting a conv model where an MLP VAE was exported leaves the conv model's set, not a mixed one. */
+    @Test
+    void aSecondExportReplacesTheWholeSet() throws IOException {
+        List<Arguments> all = models().toList();
+        VaeConfig mlp = (VaeConfig) all.get(0).get()[1];
+        VaeConfig conv = (VaeConfig) all.get(3).get()[1];
+        try (Vae first = trained(mlp); Vae second = trained(conv)) {
+            Dl4jExport.write(first, dir, Double.NaN);
+            assertTrue(java.nio.file.Files.exists(dir.resolve(Dl4jExport.DL4J_VAE_FILE)));
+            List<Path> files = Dl4jExport.write(second, dir, Double.NaN);
+            assertFalse(java.nio.file.Files.exists(dir.resolve(Dl4jExport.DL4J_VAE_FILE)),
+                    "an MLP's dl4j-vae.zip was left beside a conv model's encoder and decoder");
+            try (java.util.stream.Stream<Path> left = java.nio.file.Files.list(dir)) {
+                assertEquals(new java.util.HashSet<>(files), left.collect(java.util.stream.Collectors.toSet()));
+            }
+            assertEquals(Architecture.CONV.name(),
+                    Dl4jExport.readMetadata(dir.resolve(Dl4jExport.ENCODER_FILE)).architecture());
+        }
+    }
+
     /** DL4J's own VAE layer: its mean of p(z|x) and generateAtMeanGivenZ equal the model's mu and decoded means. */
     @Test
     void dl4jVariationalAutoencoderLayerMatchesTheModel() throws IOException {
