@@ -22,8 +22,9 @@ public final class ModelOptions {
             Map.entry("learningRate", "--lr"), Map.entry("batchSize", "--batch-size"),
             Map.entry("gaussianVariance", "--gaussian-variance"), Map.entry("input height", "--arch"));
 
-    @Option(names = "--model", paramLabel = "vae|ae", description = "VAE, or the plain autoencoder (z = mu, no KL). "
-            + "Default: ${DEFAULT-VALUE}.", defaultValue = "vae")
+    @Option(names = "--kind", paramLabel = "vae|ae", description = "The model kind: VAE, or the plain autoencoder "
+            + "(z = mu, no KL). Default: ${DEFAULT-VALUE}. (--model always names a trained model.)",
+            defaultValue = "vae")
     ModelKind kind;
 
     @Option(names = "--arch", paramLabel = "mlp|conv", description = "Encoder/decoder: fully connected, or conv2d "
@@ -126,6 +127,24 @@ public final class ModelOptions {
         }
         return b.build();
     }
+
+    /**
+     * For each flag that sets a configuration field, that field: so a resumed run can check a flag given again
+     * against the value the model was trained with.
+     */
+    static final Map<String, java.util.function.Function<VaeConfig, Object>> CONFIG_FIELDS = Map.ofEntries(
+            Map.entry("--kind", VaeConfig::kind), Map.entry("--arch", VaeConfig::architecture),
+            Map.entry("--hidden", VaeConfig::encoderHidden), Map.entry("--decoder-hidden", VaeConfig::decoderHidden),
+            Map.entry("--conv-channels", VaeConfig::convChannels), Map.entry("--activation", VaeConfig::activation),
+            Map.entry("--latent", VaeConfig::latentSize), Map.entry("--likelihood", VaeConfig::likelihood),
+            Map.entry("--gaussian-variance", VaeConfig::gaussianVariance), Map.entry("--beta", VaeConfig::beta),
+            Map.entry("--warmup", VaeConfig::warmupEpochs), Map.entry("--batch-size", VaeConfig::batchSize),
+            Map.entry("--lr", VaeConfig::learningRate), Map.entry("--seed", VaeConfig::seed));
+
+    /** For each flag that sets a data setting of the run, that setting. */
+    static final Map<String, java.util.function.Function<RunSettings, Object>> SETTINGS_FIELDS = Map.of(
+            "--binarize", RunSettings::binarization, "--limit", RunSettings::limit,
+            "--test-limit", RunSettings::testLimit);
 
     /** A configuration error with the flag to change named next to the field. */
     static String withFlag(String message) {

@@ -37,7 +37,9 @@ final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last "
-            + "checkpoint; only --epochs (a new total) and --data may be given with it.")
+            + "checkpoint. Other flags may be given again with the values the run has (so the original command plus "
+            + "--resume works); only --epochs (a new total) and --data may change. A run stopped before its first "
+            + "checkpoint starts again from the beginning.")
     Path resume;
 
     @Override
@@ -46,20 +48,35 @@ final class TrainCommand implements Callable<Integer> {
         Path runDir;
         RunSettings settings;
         Vae vae;
-        if (resume != null) {
-            rejectModelOptionsWithResume();
+        if (resume != null && Files.exists(resume.resolve(RunFiles.MODEL))) {
             runDir = resume;
-            settings = RunFiles.readSettings(resume);
-            if (matched("--epochs")) {
-                settings = settings.withEpochs(model.epochs);
-            }
+            RunSettings saved = RunFiles.readSettings(resume);
             vae = Models.load(resume);
+            try {
+                requireUnchanged(vae.config(), saved);
+            } catch (CommandLine.ParameterException e) {
+                vae.close();
+                throw e;
+            }
+            settings = matched("--epochs") ? saved.withEpochs(model.epochs) : saved;
             if (vae.epochsDone() >= settings.epochs()) {
                 stdout.printf("%s has already trained %d of %d epochs; pass --epochs N (a larger total) to train on.%n",
                         resume, vae.epochsDone(), settings.epochs());
                 vae.close();
                 return 0;
             }
+        } else if (resume != null) {
+            if (!Files.isDirectory(resume)) {
+                throw new UserException("no run directory at " + resume + ": give the --out directory of an earlier "
+                        + "./vae train");
+            }
+            // Stopped before its first checkpoint: nothing to continue, so the run starts again from the beginning
+            // with the flags given (the original command's, when the user adds --resume to it).
+            stdout.printf("%s has no checkpoint yet (the run stopped before its first epoch ended): starting it from "
+                    + "the beginning.%n", resume);
+            runDir = resume;
+            settings = model.settings(spec, -1);
+            vae = null;
         } else {
             runDir = out != null ? out : Path.of("runs", "train-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -71,7 +88,7 @@ final class TrainCommand implements Callable<Integer> {
             vae = null;
         }
         VaeCli.logBackend();
-        MnistData mnist = MnistData.load(data.dir(), settings, resume != null ? vae.config().seed() : model.seed,
+        MnistData mnist = MnistData.load(data.dir(), settings, vae != null ? vae.config().seed() : model.seed,
                 DataOptions.fetcher);
         if (vae == null) {
             vae = Vae.create(model.config(spec, mnist.train().rows(), mnist.train().cols()));
@@ -89,12 +106,38 @@ final class TrainCommand implements Callable<Integer> {
         return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
-    private void rejectModelOptionsWithResume() {
+    /**
+     * Every flag given with --resume must have the value the run was trained with: the original command with
+     * --resume added is accepted, a real change is refused naming the flag and both values.
+     */
+    private void requireUnchanged(io.vae4j.core.config.VaeConfig trained, RunSettings saved) {
+        io.vae4j.core.config.VaeConfig given = null;
         for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
             String name = o.longestName();
-            if (!name.equals("--resume") && !name.equals("--epochs") && !name.equals("--data")) {
+            Object was;
+            Object now;
+            if (name.equals("--resume") || name.equals("--epochs") || name.equals("--data")) {
+                continue;
+            } else if (name.equals("--out")) {
+                was = resume.toAbsolutePath().normalize();
+                now = out.toAbsolutePath().normalize();
+            } else if (ModelOptions.CONFIG_FIELDS.containsKey(name)) {
+                if (given == null) {
+                    given = model.config(spec, trained.height(), trained.width());
+                }
+                was = ModelOptions.CONFIG_FIELDS.get(name).apply(trained);
+                now = ModelOptions.CONFIG_FIELDS.get(name).apply(given);
+            } else if (ModelOptions.SETTINGS_FIELDS.containsKey(name)) {
+                was = ModelOptions.SETTINGS_FIELDS.get(name).apply(saved);
+                now = ModelOptions.SETTINGS_FIELDS.get(name).apply(model.settings(spec, saved.excludeDigit()));
+            } else {
+                throw new CommandLine.ParameterException(spec.commandLine(), name + " cannot be given with --resume");
+            }
+            if (!was.equals(now)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), name + " cannot be changed when "
-                        + "resuming: the run continues with its saved settings (only --epochs and --data may be given)");
+                        + "resuming " + resume + ": the run has " + was + ", the command gives " + now
+                        + "; drop the flag, or start a new run with another --out (only --epochs and --data may "
+                        + "change)");
             }
         }
     }

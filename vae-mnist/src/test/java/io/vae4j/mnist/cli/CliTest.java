@@ -95,8 +95,15 @@ class CliTest {
         Path half = root.resolve("half");
         assertEquals(0, CliRunner.run(concat(new String[] {"train", "--data", data.toString(), "--out",
             half.toString(), "--epochs", "1"}, SMALL)).exitCode());
-        CliRunner.Run r = CliRunner.run("train", "--resume", half.toString(), "--epochs", "2", "--data",
-                data.toString());
+        // a changed setting is refused, naming the flag and both values
+        CliRunner.Run changed = CliRunner.run("train", "--resume", half.toString(), "--epochs", "2", "--data",
+                data.toString(), "--latent", "3");
+        assertEquals(2, changed.exitCode());
+        assertTrue(changed.err().contains("--latent cannot be changed when resuming") && changed.err().contains(
+                "the run has 2, the command gives 3"), changed.err());
+        // the original command with --resume added is accepted (its flags have the run's values)
+        CliRunner.Run r = CliRunner.run(concat(new String[] {"train", "--resume", half.toString(), "--out",
+            half.toString(), "--epochs", "2", "--data", data.toString()}, SMALL));
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(3, Files.readAllLines(half.resolve("metrics.csv")).size());
         try (Vae a = Vae.load(run.resolve("model.vae")); Vae b = Vae.load(half.resolve("model.vae"))) {
@@ -110,6 +117,21 @@ class CliTest {
         CliRunner.Run again = CliRunner.run("train", "--resume", half.toString(), "--data", data.toString());
         assertEquals(0, again.exitCode());
         assertTrue(again.out().contains("already trained 2 of 2 epochs"), again.out());
+    }
+
+    /** A run stopped before its first checkpoint has nothing to continue: --resume starts it again and says so. */
+    @Test
+    void resumingARunWithoutACheckpointStartsItFromTheBeginning() throws IOException {
+        Path early = Files.createDirectories(root.resolve("early"));
+        CliRunner.Run r = CliRunner.run(concat(new String[] {"train", "--resume", early.toString(), "--data",
+            data.toString(), "--epochs", "1"}, SMALL));
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("has no checkpoint yet") && r.out().contains("starting it from the beginning"),
+                r.out());
+        try (Vae v = Vae.load(early.resolve(RunFiles.MODEL))) {
+            assertEquals(1, v.epochsDone());
+            assertEquals(2, v.config().latentSize()); // the flags given, not defaults
+        }
     }
 
     @Test
