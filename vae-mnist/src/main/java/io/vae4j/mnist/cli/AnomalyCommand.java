@@ -46,7 +46,7 @@ final class AnomalyCommand implements Callable<Integer> {
             description = "Draws of z per test image for its score. Default: ${DEFAULT-VALUE}.")
     int samples;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/anomaly-<D>).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: a new runs/anomaly-<D>-<time>).")
     Path out;
 
     @Override
@@ -58,7 +58,7 @@ final class AnomalyCommand implements Callable<Integer> {
         if (samples < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be >= 1, got " + samples);
         }
-        Path runDir = out != null ? out : Path.of("runs", "anomaly-" + holdout);
+        Path runDir = out != null ? out : RunFiles.timestamped(Path.of("runs"), "anomaly-" + holdout);
         if (Files.exists(runDir.resolve(RunFiles.MODEL))) {
             throw new UserException(runDir + " already holds a run; choose another --out");
         }

@@ -45,7 +45,7 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: runs/compare).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: a new runs/compare-<time>).")
     Path out;
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "10",
@@ -57,7 +57,7 @@ final class CompareCommand implements Callable<Integer> {
         if (steps < 2 || steps > 50) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be in [2, 50], got " + steps);
         }
-        Path dir = out != null ? out : Path.of("runs", "compare");
+        Path dir = out != null ? out : RunFiles.timestamped(Path.of("runs"), "compare");
         for (String sub : new String[] {"vae", "ae"}) {
             if (Files.exists(dir.resolve(sub).resolve(RunFiles.MODEL))) {
                 throw new UserException(dir.resolve(sub) + " already holds a run; choose another --out");

@@ -26,11 +26,12 @@ final class InterpolateCommand implements Callable<Integer> {
     @Mixin
     ImageOptions image;
 
-    @Option(names = "--from", required = true, paramLabel = "I", description = "Index of the first test image.")
-    int from;
+    @Option(names = "--from", paramLabel = "I", description = "Index of the first test image. Default: 0.")
+    Integer fromIndex;
 
-    @Option(names = "--to", required = true, paramLabel = "J", description = "Index of the second test image.")
-    int to;
+    @Option(names = "--to", paramLabel = "J", description = "Index of the second test image. Default: the first "
+            + "test image of another digit than the first's.")
+    Integer toIndex;
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "10",
             description = "Images in the strip, both ends included. Default: ${DEFAULT-VALUE}.")
@@ -48,6 +49,12 @@ final class InterpolateCommand implements Callable<Integer> {
         try (Vae vae = Models.load(image.model)) {
             MnistData mnist = MnistData.load(data.dir(), Models.settings(image.model, vae.epochsDone()),
                     vae.config().seed(), DataOptions.fetcher);
+            int from = fromIndex != null ? fromIndex : 0;
+            int to = toIndex != null ? toIndex : firstOfAnotherDigit(mnist.test(), from);
+            if (toIndex == null && to < 0) {
+                throw new UserException("the test set has no image of another digit than test image " + from
+                        + "'s; give --to");
+            }
             for (int i : new int[] {from, to}) {
                 if (i < 0 || i >= mnist.test().count()) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "test image index " + i
@@ -63,5 +70,18 @@ final class InterpolateCommand implements Callable<Integer> {
                     + mnist.test().label(from) + ") to " + to + " (digit " + mnist.test().label(to) + ") to " + file);
         }
         return 0;
+    }
+
+    /** The first test image whose digit differs from image {@code from}'s, or -1 (or from itself if out of range). */
+    private static int firstOfAnotherDigit(io.vae4j.mnist.data.MnistSplit test, int from) {
+        if (from < 0 || from >= test.count()) {
+            return from; // reported as out of range below
+        }
+        for (int i = 0; i < test.count(); i++) {
+            if (test.label(i) != test.label(from)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

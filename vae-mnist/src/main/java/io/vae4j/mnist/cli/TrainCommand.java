@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -78,8 +76,7 @@ final class TrainCommand implements Callable<Integer> {
             settings = model.settings(spec, -1);
             vae = null;
         } else {
-            runDir = out != null ? out : Path.of("runs", "train-"
-                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            runDir = out != null ? out : RunFiles.timestamped(Path.of("runs"), "train");
             if (Files.exists(runDir.resolve(RunFiles.MODEL))) {
                 throw new UserException(runDir + " already holds a run; continue it with --resume " + runDir
                         + " or choose another --out");

@@ -39,6 +39,20 @@ public final class RunFiles {
         }
     }
 
+    /**
+     * A fresh run directory under {@code runs/}: {@code <prefix>-<yyyyMMdd-HHmmss>}, with "-2", "-3", ... added
+     * while such a directory exists, so a command run twice never lands in the first run's directory.
+     */
+    public static Path timestamped(Path parent, String prefix) {
+        String base = prefix + "-" + java.time.LocalDateTime.now().format(
+                java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path dir = parent.resolve(base);
+        for (int i = 2; Files.exists(dir); i++) {
+            dir = parent.resolve(base + "-" + i);
+        }
+        return dir;
+    }
+
     /** Deletes temporary files that an atomic write killed mid-way (kill -9, power loss) left behind. */
     public static void removeStaleTemporaries(Path runDir) throws IOException {
         if (!Files.isDirectory(runDir)) {

@@ -119,6 +119,17 @@ class CliTest {
         assertTrue(again.out().contains("already trained 2 of 2 epochs"), again.out());
     }
 
+    /** Default run directories are fresh: a command run twice in the same second does not reuse the first's. */
+    @Test
+    void defaultRunDirectoriesAreNeverReused() throws IOException {
+        Path parent = root.resolve("defaults");
+        Path first = RunFiles.timestamped(parent, "compare");
+        Files.createDirectories(first);
+        Path second = RunFiles.timestamped(parent, "compare");
+        assertTrue(second.getFileName().toString().startsWith("compare-"), second.toString());
+        assertFalse(second.equals(first) || Files.exists(second), first + " then " + second);
+    }
+
     /** A run stopped before its first checkpoint has nothing to continue: --resume starts it again and says so. */
     @Test
     void resumingARunWithoutACheckpointStartsItFromTheBeginning() throws IOException {
@@ -175,6 +186,18 @@ class CliTest {
             assertEquals(0, r.exitCode(), r.err());
             assertEquals(6 * 84 + 7 * 2, ImageIO.read(dir.resolve(mode + ".png").toFile()).getWidth());
         }
+        // with --model alone: from the first test image to the first of another digit
+        CliRunner.Run plain = CliRunner.run("interpolate", "--model", run.toString(), "--data", data.toString(),
+                "--out", dir.resolve("plain.png").toString());
+        assertEquals(0, plain.exitCode(), plain.err());
+        io.vae4j.mnist.data.MnistSplit testSplit = MnistFiles.test(data);
+        int other = 1;
+        while (testSplit.label(other) == testSplit.label(0)) {
+            other++;
+        }
+        assertTrue(plain.out().contains("from test image 0 (digit " + testSplit.label(0) + ") to " + other
+                + " (digit " + testSplit.label(other) + ")"), plain.out());
+        assertEquals(10 * 84 + 11 * 2, ImageIO.read(dir.resolve("plain.png").toFile()).getWidth());
         CliRunner.Run latent = CliRunner.run("latent", "--model", run.toString(), "--data", data.toString(),
                 "--out", dir.toString(), "--grid", "5");
         assertEquals(0, latent.exitCode(), latent.err());
