@@ -60,9 +60,12 @@ public final class ModelFile {
                 zip.closeEntry();
                 zip.finish();
             });
-        } catch (IOException | RuntimeException e) {
-            throw new ModelFileException(file, "could not write the model: " + e.getMessage()
+        } catch (IOException e) {
+            throw new ModelFileException(file, "could not write the model: " + IoMessages.describe(e)
                     + "; check that the directory is writable and the disk is not full", e);
+        } catch (RuntimeException e) {
+            throw new ModelFileException(file, "could not write the model: " + (e.getMessage() != null
+                    ? e.getMessage() : e.getClass().getSimpleName()), e);
         }
     }
 

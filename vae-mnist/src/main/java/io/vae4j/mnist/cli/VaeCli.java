@@ -3,6 +3,7 @@ package io.vae4j.mnist.cli;
 import io.vae4j.core.backend.BackendInfo;
 import io.vae4j.core.backend.GpuCheck;
 import io.vae4j.core.backend.NativeBuild;
+import io.vae4j.core.io.IoMessages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import org.slf4j.Logger;
@@ -49,7 +50,9 @@ public final class VaeCli implements Runnable {
         cl.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             Throwable shown = e;
-            if (e instanceof UserException || e instanceof IOException || e instanceof IllegalArgumentException) {
+            if (e instanceof IOException io) {
+                err.println(cmd.getCommandName() + ": error: " + IoMessages.describe(io));
+            } else if (e instanceof UserException || e instanceof IllegalArgumentException) {
                 err.println(cmd.getCommandName() + ": error: " + e.getMessage());
             } else {
                 err.println(cmd.getCommandName() + ": failed: " + e);

@@ -119,6 +119,16 @@ class CliTest {
         assertTrue(again.out().contains("already trained 2 of 2 epochs"), again.out());
     }
 
+    /** An --out that is a regular file: one line naming the path and the problem, not a bare path. */
+    @Test
+    void aFileAsTheRunDirectoryIsNamedAsSuch() throws IOException {
+        Path file = Files.writeString(root.resolve("a-file"), "x");
+        CliRunner.Run r = CliRunner.run(concat(new String[] {"train", "--data", data.toString(), "--out",
+            file.toString(), "--epochs", "1"}, SMALL));
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("train: error: " + file + ": is a file, where a directory is needed"), r.err());
+    }
+
     /** Default run directories are fresh: a command run twice in the same second does not reuse the first's. */
     @Test
     void defaultRunDirectoriesAreNeverReused() throws IOException {
