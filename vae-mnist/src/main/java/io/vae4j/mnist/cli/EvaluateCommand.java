@@ -96,6 +96,9 @@ final class EvaluateCommand implements Callable<Integer> {
         MnistIterator it = mnist.testIterator(CHUNK);
         double sum = 0;
         long n = 0;
+        int total = mnist.test().count();
+        LOG.info(String.format(Locale.ROOT, "importance sampling: k=%d on %,d test images (%,d decoder passes); "
+                + "--limit N or a smaller --iwae-k make it shorter", k, total, (long) k * total));
         long start = System.nanoTime();
         long lastLog = start;
         while (it.hasNext()) {
@@ -105,6 +108,10 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             n += x.size(0);
             long now = System.nanoTime();
+            if (n == x.size(0) && n < total) { // after the first chunk: how long the whole will take
+                LOG.info(String.format(Locale.ROOT, "importance sampling will take about %.0f s at this speed",
+                        (now - start) / 1e9 * total / n));
+            }
             if (now - lastLog > 10_000_000_000L) {
                 lastLog = now;
                 double rate = n / ((now - start) / 1e9);
