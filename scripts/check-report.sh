@@ -2,9 +2,10 @@
 # Renders a run's report.html in headless Chromium (Debian's `chromium` package) and saves a screenshot,
 # so a person can check the page as a browser shows it.
 # Usage: scripts/check-report.sh RUN_DIR [SCREENSHOT.png]
+# The screenshot goes outside the run directory by default (the next `report` would embed it as a run picture).
 set -euo pipefail
 run_dir=${1:?usage: scripts/check-report.sh RUN_DIR [SCREENSHOT.png]}
-shot=${2:-$run_dir/report-screenshot.png}
+shot=${2:-${TMPDIR:-/tmp}/report-screenshot-$(basename "$run_dir").png}
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 command -v chromium >/dev/null || { echo "chromium not found: apt-get install chromium" >&2; exit 1; }
 "$here/vae" report "$run_dir"
