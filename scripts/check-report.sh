@@ -8,7 +8,7 @@ run_dir=${1:?usage: scripts/check-report.sh RUN_DIR [SCREENSHOT.png]}
 shot=${2:-${TMPDIR:-/tmp}/report-screenshot-$(basename "$run_dir").png}
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 command -v chromium >/dev/null || { echo "chromium not found: apt-get install chromium" >&2; exit 1; }
-"$here/vae" report "$run_dir"
+"$here/vae" report --model "$run_dir"
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
 # The flags keep Chromium from reaching for the network, which these machines do not have.

@@ -43,7 +43,7 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Importance samples per image for the NLL estimate (0: skip it). Default: ${DEFAULT-VALUE}.")
     int k;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--test-limit", paramLabel = "N", defaultValue = "0",
             description = "Evaluate on the first N test images (0: all 10,000).")
     int limit;
 
@@ -55,7 +55,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (k < 0 || limit < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--iwae-k and --limit must be >= 0");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--iwae-k and --test-limit must be >= 0");
         }
         PrintWriter out = spec.commandLine().getOut();
         VaeCli.logBackend();
@@ -98,7 +98,7 @@ final class EvaluateCommand implements Callable<Integer> {
         long n = 0;
         int total = mnist.test().count();
         LOG.info(String.format(Locale.ROOT, "importance sampling: k=%d on %,d test images (%,d decoder passes); "
-                + "--limit N or a smaller --iwae-k make it shorter", k, total, (long) k * total));
+                + "--test-limit N or a smaller --iwae-k make it shorter", k, total, (long) k * total));
         long start = System.nanoTime();
         long lastLog = start;
         while (it.hasNext()) {

@@ -32,7 +32,7 @@ final class LatentCommand implements Callable<Integer> {
             + "directory).")
     Path out;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "5000",
+    @Option(names = "--points", paramLabel = "N", defaultValue = "5000",
             description = "Test images in the scatter. Default: ${DEFAULT-VALUE}.")
     int limit;
 
@@ -43,7 +43,7 @@ final class LatentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (limit < 1 || grid < 2 || grid > 100) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be >= 1 and --grid in [2, 100]");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--points must be >= 1 and --grid in [2, 100]");
         }
         Path dir = out != null ? out : Models.runDir(model);
         Files.createDirectories(dir);

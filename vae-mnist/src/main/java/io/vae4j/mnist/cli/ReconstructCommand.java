@@ -27,7 +27,8 @@ final class ReconstructCommand implements Callable<Integer> {
     @Mixin
     ImageOptions image;
 
-    @Option(names = "--n", paramLabel = "N", defaultValue = "8", description = "Images. Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"--count", "-n"}, paramLabel = "N", defaultValue = "8",
+            description = "Images. Default: ${DEFAULT-VALUE}.")
     int n;
 
     @Option(names = "--offset", paramLabel = "I", defaultValue = "0", description = "Index of the first test image.")
@@ -36,13 +37,13 @@ final class ReconstructCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (n < 1 || n > 1000 || offset < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--n must be in [1, 1000] and --offset >= 0");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--count must be in [1, 1000] and --offset >= 0");
         }
         try (Vae vae = Models.load(image.model)) {
             RunSettings s = Models.settings(image.model, vae.epochsDone());
             MnistData mnist = MnistData.load(data.dir(), s, vae.config().seed(), DataOptions.fetcher);
             if (offset + n > mnist.test().count()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--offset " + offset + " + --n " + n
+                throw new CommandLine.ParameterException(spec.commandLine(), "--offset " + offset + " + --count " + n
                         + " is past the " + mnist.test().count() + " test images");
             }
             INDArray x = mnist.test().features(java.util.stream.IntStream.range(offset, offset + n).toArray());

@@ -23,17 +23,17 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Option;
 
 /** One self-contained HTML page per run: settings, loss curves, metrics and every picture, images inlined. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write DIR/report.html: one self-contained page (no external files) with the run's settings, "
-            + "loss curves, per-epoch metrics and all its pictures."})
+        description = {"Write report.html into the run directory: one self-contained page (no external files) with "
+            + "the run's settings, loss curves, per-epoch metrics and all its pictures."})
 final class ReportCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "Run directory.")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Run directory.")
     Path dir;
 
     @Override

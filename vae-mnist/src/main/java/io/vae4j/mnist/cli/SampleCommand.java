@@ -19,22 +19,22 @@ final class SampleCommand implements Callable<Integer> {
     @Mixin
     ImageOptions image;
 
-    @Option(names = "--n", paramLabel = "N", defaultValue = "64", description = "Images. Default: ${DEFAULT-VALUE}.")
+    @Option(names = {"--count", "-n"}, paramLabel = "N", defaultValue = "64",
+            description = "Images. Default: ${DEFAULT-VALUE}.")
     int n;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of z. Default: "
-            + "${DEFAULT-VALUE}.")
-    long seed;
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of z. Default: the model's seed.")
+    Long seed;
 
     @Override
     public Integer call() throws IOException {
         if (n < 1 || n > 10_000) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--n must be in [1, 10000], got " + n);
+            throw new CommandLine.ParameterException(spec.commandLine(), "--count must be in [1, 10000], got " + n);
         }
         try (Vae vae = Models.load(image.model)) {
             Path file = image.output("samples.png");
             int cols = (int) Math.ceil(Math.sqrt(n));
-            ImageGrid.writePng(ImageGrid.grid(vae.sample(n, seed), vae.config().height(), vae.config().width(), cols,
+            ImageGrid.writePng(ImageGrid.grid(vae.sample(n, seed != null ? seed : vae.config().seed()), vae.config().height(), vae.config().width(), cols,
                     2), file);
             spec.commandLine().getOut().println("Wrote " + n + " samples to " + file);
         }

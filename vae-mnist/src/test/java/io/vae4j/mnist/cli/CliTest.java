@@ -158,7 +158,7 @@ class CliTest {
     @Test
     void evaluateReportsElboAndATighterImportanceWeightedBound() throws IOException {
         CliRunner.Run r = CliRunner.run("evaluate", "--model", run.toString(), "--data", data.toString(),
-                "--iwae-k", "50", "--limit", "100");
+                "--iwae-k", "50", "--test-limit", "100");
         assertEquals(0, r.exitCode(), r.err());
         JsonNode e = RunFiles.JSON.readTree(run.resolve("evaluation.json").toFile());
         assertEquals(100, e.get("test_images").asInt());
@@ -169,7 +169,7 @@ class CliTest {
         // One seed rule: by default the model's seed, the one training's per-epoch test -ELBO uses, so on the
         // same 200 images evaluate reports the -ELBO of metrics.csv's last row (written to 4 decimals).
         assertEquals(0, CliRunner.run("evaluate", "--model", run.toString(), "--data", data.toString(),
-                "--iwae-k", "0", "--limit", "200").exitCode());
+                "--iwae-k", "0", "--test-limit", "200").exitCode());
         JsonNode same = RunFiles.JSON.readTree(run.resolve("evaluation.json").toFile());
         List<String> csv = Files.readAllLines(run.resolve("metrics.csv"));
         double logged = Double.parseDouble(csv.get(csv.size() - 1).split(",")[1]);
@@ -183,22 +183,27 @@ class CliTest {
     void pictureCommandsWriteTheirImages() throws IOException {
         Path dir = root.resolve("pictures");
         Files.createDirectories(dir);
-        assertEquals(0, CliRunner.run("sample", "--model", run.toString(), "--n", "16", "--out",
-                dir.resolve("s.png").toString()).exitCode());
-        assertEquals(4 * 56 + 5 * 2, ImageIO.read(dir.resolve("s.png").toFile()).getWidth());
-        assertEquals(0, CliRunner.run("reconstruct", "--model", run.toString(), "--data", data.toString(), "--n", "5",
-                "--out", dir.resolve("r.png").toString()).exitCode());
-        assertEquals(5 * 84 + 6 * 2, ImageIO.read(dir.resolve("r.png").toFile()).getWidth());
+        // --out is a directory for every command; each picture has a fixed name in it
+        assertEquals(0, CliRunner.run("sample", "--model", run.toString(), "--count", "16", "--out",
+                dir.toString()).exitCode());
+        assertEquals(4 * 56 + 5 * 2, ImageIO.read(dir.resolve("samples.png").toFile()).getWidth());
+        CliRunner.Run file = CliRunner.run("sample", "--model", run.toString(), "--out", dir.resolve("s.png")
+                .toString());
+        assertEquals(1, file.exitCode());
+        assertTrue(file.err().contains("--out is the directory the picture goes into (it will be named samples.png)"),
+                file.err());
+        assertEquals(0, CliRunner.run("reconstruct", "--model", run.toString(), "--data", data.toString(), "-n", "5",
+                "--out", dir.toString()).exitCode());
+        assertEquals(5 * 84 + 6 * 2, ImageIO.read(dir.resolve("reconstruction.png").toFile()).getWidth());
         for (String mode : new String[] {"linear", "spherical"}) {
             CliRunner.Run r = CliRunner.run("interpolate", "--model", run.toString(), "--data", data.toString(),
-                    "--from", "0", "--to", "7", "--steps", "6", "--mode", mode, "--out",
-                    dir.resolve(mode + ".png").toString());
+                    "--from", "0", "--to", "7", "--steps", "6", "--mode", mode, "--out", dir.toString());
             assertEquals(0, r.exitCode(), r.err());
-            assertEquals(6 * 84 + 7 * 2, ImageIO.read(dir.resolve(mode + ".png").toFile()).getWidth());
+            assertEquals(6 * 84 + 7 * 2, ImageIO.read(dir.resolve("interpolation_" + mode + "_0_7.png").toFile())
+                    .getWidth());
         }
-        // with --model alone: from the first test image to the first of another digit
-        CliRunner.Run plain = CliRunner.run("interpolate", "--model", run.toString(), "--data", data.toString(),
-                "--out", dir.resolve("plain.png").toString());
+        // with --model alone: from the first test image to the first of another digit, into the run directory
+        CliRunner.Run plain = CliRunner.run("interpolate", "--model", run.toString(), "--data", data.toString());
         assertEquals(0, plain.exitCode(), plain.err());
         io.vae4j.mnist.data.MnistSplit testSplit = MnistFiles.test(data);
         int other = 1;
@@ -207,7 +212,8 @@ class CliTest {
         }
         assertTrue(plain.out().contains("from test image 0 (digit " + testSplit.label(0) + ") to " + other
                 + " (digit " + testSplit.label(other) + ")"), plain.out());
-        assertEquals(10 * 84 + 11 * 2, ImageIO.read(dir.resolve("plain.png").toFile()).getWidth());
+        assertEquals(10 * 84 + 11 * 2, ImageIO.read(run.resolve("interpolation_linear_0_" + other + ".png")
+                .toFile()).getWidth());
         CliRunner.Run latent = CliRunner.run("latent", "--model", run.toString(), "--data", data.toString(),
                 "--out", dir.toString(), "--grid", "5");
         assertEquals(0, latent.exitCode(), latent.err());
@@ -268,7 +274,7 @@ class CliTest {
 
     @Test
     void reportIsOneSelfContainedPage() throws IOException {
-        CliRunner.Run r = CliRunner.run("report", run.toString());
+        CliRunner.Run r = CliRunner.run("report", "--model", run.toString());
         assertEquals(0, r.exitCode(), r.err());
         String html = Files.readString(run.resolve("report.html"));
         assertTrue(html.contains("data:image/png;base64,"), "images are inlined");
