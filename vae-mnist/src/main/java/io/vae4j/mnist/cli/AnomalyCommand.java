@@ -46,7 +46,8 @@ final class AnomalyCommand implements Callable<Integer> {
             description = "Draws of z per test image for its score. Default: ${DEFAULT-VALUE}.")
     int samples;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: a new runs/anomaly-<D>-<time>).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: a new runs/anomaly-<D>-<time>). Given the directory of an "
+            + "earlier, interrupted anomaly run, the command continues it.")
     Path out;
 
     @Override
@@ -59,14 +60,34 @@ final class AnomalyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be >= 1, got " + samples);
         }
         Path runDir = out != null ? out : RunFiles.timestamped(Path.of("runs"), "anomaly-" + holdout);
-        if (Files.exists(runDir.resolve(RunFiles.MODEL))) {
-            throw new UserException(runDir + " already holds a run; choose another --out");
-        }
         RunSettings settings = model.settings(spec, holdout);
+        Vae existing = null;
+        if (Files.exists(runDir.resolve(RunFiles.MODEL))) {
+            // the same command run again (after Ctrl-C, or to finish the scoring): continue that run
+            RunSettings saved = RunFiles.readSettings(runDir);
+            if (saved.excludeDigit() != holdout) {
+                throw new UserException(runDir + " holds an anomaly run that held out digit " + saved.excludeDigit()
+                        + ", not " + holdout + "; choose another --out");
+            }
+            existing = Models.load(runDir);
+            try {
+                model.requireUnchanged(spec, runDir, existing.config(), saved);
+            } catch (RuntimeException e) {
+                existing.close();
+                throw e;
+            }
+            settings = spec.commandLine().getParseResult().hasMatchedOption("--epochs")
+                    ? saved.withEpochs(model.epochs) : saved;
+            spec.commandLine().getOut().printf("Continuing the run in %s (%d of %d epochs trained).%n", runDir,
+                    existing.epochsDone(), settings.epochs());
+        }
         VaeCli.logBackend();
-        MnistData mnist = MnistData.load(data.dir(), settings, model.seed, DataOptions.fetcher);
-        try (Vae v = Vae.create(model.config(spec, mnist.train().rows(), mnist.train().cols()))) {
-            TrainingJob.run(v, mnist, runDir, System.err, System.console() != null);
+        MnistData mnist = MnistData.load(data.dir(), settings,
+                existing != null ? existing.config().seed() : model.seed, DataOptions.fetcher);
+        try (Vae v = existing != null ? existing
+                : Vae.create(model.config(spec, mnist.train().rows(), mnist.train().cols()))) {
+            TrainingJob.run(v, mnist, runDir, System.err, System.console() != null,
+                    "the same ./vae anomaly command with --out " + runDir);
             MnistSplit test = mnist.test();
             double[] scores = new double[test.count()];
             boolean[] isHeldOut = new boolean[test.count()];

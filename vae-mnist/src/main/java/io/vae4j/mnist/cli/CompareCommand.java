@@ -45,7 +45,8 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: a new runs/compare-<time>).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: a new runs/compare-<time>). Given the directory of an "
+            + "earlier, interrupted compare, the command continues it.")
     Path out;
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "10",
@@ -58,14 +59,22 @@ final class CompareCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be in [2, 50], got " + steps);
         }
         Path dir = out != null ? out : RunFiles.timestamped(Path.of("runs"), "compare");
+        RunSettings settings = model.settings(spec, -1);
+        // The same command run again (after Ctrl-C) continues the runs it finds under vae/ and ae/.
+        long seed = model.seed;
         for (String sub : new String[] {"vae", "ae"}) {
             if (Files.exists(dir.resolve(sub).resolve(RunFiles.MODEL))) {
-                throw new UserException(dir.resolve(sub) + " already holds a run; choose another --out");
+                RunSettings saved = RunFiles.readSettings(dir.resolve(sub));
+                try (Vae earlier = Models.load(dir.resolve(sub))) {
+                    model.requireUnchanged(spec, dir.resolve(sub), earlier.config(), saved);
+                    seed = earlier.config().seed(); // the data order the run was trained with
+                }
+                settings = spec.commandLine().getParseResult().hasMatchedOption("--epochs")
+                        ? saved.withEpochs(model.epochs) : saved;
             }
         }
-        RunSettings settings = model.settings(spec, -1);
         VaeCli.logBackend();
-        MnistData mnist = MnistData.load(data.dir(), settings, model.seed, DataOptions.fetcher);
+        MnistData mnist = MnistData.load(data.dir(), settings, seed, DataOptions.fetcher);
         MnistSplit test = mnist.test();
         VaeConfig base = model.config(spec, test.rows(), test.cols());
         int[][] pairs = pairs(test);
@@ -76,8 +85,13 @@ final class CompareCommand implements Callable<Integer> {
         for (ModelKind kind : new ModelKind[] {ModelKind.VAE, ModelKind.AE}) {
             String name = kind.name();
             Path runDir = dir.resolve(name.toLowerCase(Locale.ROOT));
-            try (Vae vae = Vae.create(base.toBuilder().optKind(kind).build())) {
-                TrainingJob.Result r = TrainingJob.run(vae, mnist, runDir, System.err, System.console() != null);
+            boolean earlier = Files.exists(runDir.resolve(RunFiles.MODEL));
+            if (earlier) {
+                spec.commandLine().getOut().println("Continuing the " + name + " run in " + runDir + ".");
+            }
+            try (Vae vae = earlier ? Models.load(runDir) : Vae.create(base.toBuilder().optKind(kind).build())) {
+                TrainingJob.Result r = TrainingJob.run(vae, mnist, runDir, System.err, System.console() != null,
+                        "the same ./vae compare command with --out " + dir);
                 summary.put(name.toLowerCase(Locale.ROOT), Map.of("test_neg_elbo", r.finalTest().negElbo(),
                         "test_recon", r.finalTest().reconstruction(), "test_kl", r.finalTest().kl()));
                 List<BufferedImage> strips = LatentPlots.strips(vae, test, pairs, steps, Interpolation.LINEAR);

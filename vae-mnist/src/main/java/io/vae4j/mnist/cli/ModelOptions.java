@@ -146,6 +146,40 @@ public final class ModelOptions {
             "--binarize", RunSettings::binarization, "--limit", RunSettings::limit,
             "--test-limit", RunSettings::testLimit);
 
+    /**
+     * Continuing a run: every model or data flag given must have the value the run was trained with. A real change
+     * is refused naming the flag and both values.
+     *
+     * @param where the run directory, for the message
+     */
+    void requireUnchanged(CommandLine.Model.CommandSpec spec, java.nio.file.Path where, VaeConfig trained,
+            RunSettings saved) {
+        VaeConfig given = null;
+        for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            String name = o.longestName();
+            Object was;
+            Object now;
+            if (CONFIG_FIELDS.containsKey(name)) {
+                if (given == null) {
+                    given = config(spec, trained.height(), trained.width());
+                }
+                was = CONFIG_FIELDS.get(name).apply(trained);
+                now = CONFIG_FIELDS.get(name).apply(given);
+            } else if (SETTINGS_FIELDS.containsKey(name)) {
+                was = SETTINGS_FIELDS.get(name).apply(saved);
+                now = SETTINGS_FIELDS.get(name).apply(settings(spec, saved.excludeDigit()));
+            } else {
+                continue;
+            }
+            if (!was.equals(now)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), name + " cannot be changed when "
+                        + "resuming " + where + ": the run has " + was + ", the command gives " + now
+                        + "; drop the flag, or start a new run with another --out (only --epochs and --data may "
+                        + "change)");
+            }
+        }
+    }
+
     /** A configuration error with the flag to change named next to the field. */
     static String withFlag(String message) {
         for (Map.Entry<String, String> e : FLAGS.entrySet()) {

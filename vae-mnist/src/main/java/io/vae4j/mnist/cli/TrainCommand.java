@@ -91,7 +91,8 @@ final class TrainCommand implements Callable<Integer> {
             vae = Vae.create(model.config(spec, mnist.train().rows(), mnist.train().cols()));
         }
         try (Vae v = vae) {
-            TrainingJob.Result r = TrainingJob.run(v, mnist, runDir, System.err, System.console() != null);
+            TrainingJob.Result r = TrainingJob.run(v, mnist, runDir, System.err, System.console() != null,
+                    "./vae train --resume " + runDir);
             stdout.printf(Locale.ROOT, "Test -ELBO after %d epochs: %.2f nats per image (reconstruction %.2f, KL %.2f) "
                     + "on %d test images.%nRun directory: %s%n", v.epochsDone(), r.finalTest().negElbo(),
                     r.finalTest().reconstruction(), r.finalTest().kl(), r.finalTest().examples(), runDir);
@@ -108,34 +109,10 @@ final class TrainCommand implements Callable<Integer> {
      * --resume added is accepted, a real change is refused naming the flag and both values.
      */
     private void requireUnchanged(io.vae4j.core.config.VaeConfig trained, RunSettings saved) {
-        io.vae4j.core.config.VaeConfig given = null;
-        for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
-            String name = o.longestName();
-            Object was;
-            Object now;
-            if (name.equals("--resume") || name.equals("--epochs") || name.equals("--data")) {
-                continue;
-            } else if (name.equals("--out")) {
-                was = resume.toAbsolutePath().normalize();
-                now = out.toAbsolutePath().normalize();
-            } else if (ModelOptions.CONFIG_FIELDS.containsKey(name)) {
-                if (given == null) {
-                    given = model.config(spec, trained.height(), trained.width());
-                }
-                was = ModelOptions.CONFIG_FIELDS.get(name).apply(trained);
-                now = ModelOptions.CONFIG_FIELDS.get(name).apply(given);
-            } else if (ModelOptions.SETTINGS_FIELDS.containsKey(name)) {
-                was = ModelOptions.SETTINGS_FIELDS.get(name).apply(saved);
-                now = ModelOptions.SETTINGS_FIELDS.get(name).apply(model.settings(spec, saved.excludeDigit()));
-            } else {
-                throw new CommandLine.ParameterException(spec.commandLine(), name + " cannot be given with --resume");
-            }
-            if (!was.equals(now)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), name + " cannot be changed when "
-                        + "resuming " + resume + ": the run has " + was + ", the command gives " + now
-                        + "; drop the flag, or start a new run with another --out (only --epochs and --data may "
-                        + "change)");
-            }
+        if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out cannot be changed when resuming "
+                    + resume + ": the run has " + resume + ", the command gives " + out);
         }
+        model.requireUnchanged(spec, resume, trained, saved);
     }
 }

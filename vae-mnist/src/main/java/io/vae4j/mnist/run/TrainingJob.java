@@ -45,10 +45,11 @@ public final class TrainingJob {
 
     /**
      * Trains {@code vae} until it has done {@code settings.epochs()} epochs, continuing from its epoch count
-     * (so a loaded checkpoint resumes where it stopped).
+     * (so a loaded checkpoint resumes where it stopped). {@code resumeCommand} is what the Ctrl-C message tells the
+     * user to run to continue.
      */
-    public static Result run(Vae vae, MnistData data, Path runDir, PrintStream console, boolean terminal)
-            throws IOException {
+    public static Result run(Vae vae, MnistData data, Path runDir, PrintStream console, boolean terminal,
+            String resumeCommand) throws IOException {
         RunSettings settings = data.settings();
         Files.createDirectories(runDir);
         RunFiles.removeStaleTemporaries(runDir);
@@ -74,7 +75,7 @@ public final class TrainingJob {
             console.println();
             console.println("Interrupted. " + (lastCheckpoint[0] > 0
                     ? "The checkpoint of epoch " + lastCheckpoint[0] + " in " + runDir + " is complete; continue with: "
-                    + "./vae train --resume " + runDir
+                    + resumeCommand
                     : "No epoch had finished, so there is no checkpoint yet."));
             console.flush();
         }, "vae-interrupt");

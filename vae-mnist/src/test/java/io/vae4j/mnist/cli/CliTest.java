@@ -257,6 +257,35 @@ class CliTest {
         assertTrue(r.out().contains("ROC AUC"), r.out());
     }
 
+    /**
+     * An interrupted anomaly run (here: one that stopped with a checkpoint after epoch 1 of 2, as Ctrl-C leaves it)
+     * is finished by running the same command again: training continues to 2 epochs, then the AUC and pictures.
+     * A different held-out digit or model setting in that directory is refused.
+     */
+    @Test
+    void anAnomalyRunIsContinuedByRunningTheSameCommandAgain() throws IOException {
+        Path dir = root.resolve("anomaly-continued");
+        String[] command = concat(new String[] {"anomaly", "--holdout", "3", "--data", data.toString(), "--out",
+            dir.toString(), "--epochs", "2", "--samples", "2"}, SMALL);
+        // the state Ctrl-C leaves after the first epoch: a 1-epoch checkpoint of the same run, no anomaly.json
+        CliRunner.Run first = CliRunner.run(concat(new String[] {"anomaly", "--holdout", "3", "--data",
+            data.toString(), "--out", dir.toString(), "--epochs", "1", "--samples", "2"}, SMALL));
+        assertEquals(0, first.exitCode(), first.err());
+        Files.delete(dir.resolve("anomaly.json"));
+        CliRunner.Run other = CliRunner.run(concat(new String[] {"anomaly", "--holdout", "5", "--data",
+            data.toString(), "--out", dir.toString(), "--epochs", "2"}, SMALL));
+        assertEquals(1, other.exitCode());
+        assertTrue(other.err().contains("held out digit 3, not 5"), other.err());
+        CliRunner.Run again = CliRunner.run(command);
+        assertEquals(0, again.exitCode(), again.err());
+        assertTrue(again.out().contains("Continuing the run in " + dir + " (1 of 2 epochs trained)"), again.out());
+        assertTrue(Files.exists(dir.resolve("anomaly.json")));
+        try (Vae v = Vae.load(dir.resolve(RunFiles.MODEL))) {
+            assertEquals(2, v.epochsDone());
+        }
+        assertEquals(3, Files.readAllLines(dir.resolve("metrics.csv")).size());
+    }
+
     @Test
     void compareTrainsBothModelsAndDrawsThemSideBySide() throws IOException {
         Path dir = root.resolve("compare");
