@@ -288,7 +288,10 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Releases the compiled steps and the flat buffers. The graph's parameters are views of them: close last. */
+    /**
+     * Releases the compiled steps, the flat buffers and SameDiff's copy of the optimizer state. The graph's
+     * parameters are views of the buffers: close last.
+     */
     @Override
     public void close() {
         for (Compiled c : steps.values()) {
@@ -299,6 +302,17 @@ public final class Trainer implements AutoCloseable {
         for (INDArray a : new INDArray[] {buffers.params, buffers.grads, buffers.m, buffers.v}) {
             if (!a.wasClosed()) {
                 a.close();
+            }
+        }
+        // SameDiff's own copy of the optimizer state (loaded with the model, or made for a save)
+        Map<String, GradientUpdater> updaters = updaterMap(sd);
+        if (updaters != null) {
+            for (GradientUpdater u : updaters.values()) {
+                for (Object a : u.getState().values()) {
+                    if (a instanceof INDArray arr && arr.closeable()) {
+                        arr.close();
+                    }
+                }
             }
         }
     }
