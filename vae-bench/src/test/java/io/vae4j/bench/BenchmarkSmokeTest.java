@@ -62,6 +62,18 @@ class BenchmarkSmokeTest {
         assertEquals(1, e.get("threads").asInt());
     }
 
+    /** A child that never ends (a hung nvidia-smi, a stuck JVM) is killed at its time limit, not waited for. */
+    @Test
+    void aHungChildIsKilledAtItsTimeLimit() throws Exception {
+        long start = System.nanoTime();
+        ChildProcess p = ChildProcess.run(java.util.List.of("sh", "-c", "echo started; exec sleep 600"), java.util.Map.of(),
+                java.time.Duration.ofSeconds(1));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(-1, p.exitCode());
+        assertTrue(seconds < 30, "waited " + seconds + " s");
+        assertTrue(p.output().contains("started"), p.output());
+    }
+
     /** On a machine without an NVIDIA driver the GPU row must say so rather than run on the CPU. */
     @Test
     void gpuCheckNamesTheReason() {

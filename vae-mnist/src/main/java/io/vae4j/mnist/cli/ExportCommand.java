@@ -26,7 +26,8 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Run directory or model file.")
     Path model;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write the zips into.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Directory to write the zips into (default: export/ in "
+            + "the run directory).")
     Path out;
 
     @Override
@@ -39,7 +40,8 @@ final class ExportCommand implements Callable<Integer> {
                 JsonNode m = RunFiles.JSON.readTree(metrics.toFile());
                 testNegElbo = m.path("test_neg_elbo").asDouble(Double.NaN);
             }
-            for (Path p : Dl4jExport.write(vae, out, testNegElbo)) {
+            Path dir = out != null ? out : Models.runDir(model).resolve("export");
+            for (Path p : Dl4jExport.write(vae, dir, testNegElbo)) {
                 stdout.println("Wrote " + p);
             }
         }

@@ -42,6 +42,10 @@ class EmbeddingExampleTest {
         CliRunner.Run export = CliRunner.run("export", "--model", run.toString(), "--out", exported.toString());
         assertEquals(0, export.exitCode(), export.err());
         assertTrue(export.out().contains("encoder.zip") && export.out().contains("decoder.zip"), export.out());
+        // with --model alone, into export/ in the run directory
+        CliRunner.Run plain = CliRunner.run("export", "--model", run.toString());
+        assertEquals(0, plain.exitCode(), plain.err());
+        assertTrue(Files.exists(run.resolve("export").resolve("encoder.zip")), plain.out());
 
         String classPath = dependencyClassPath();
         assertFalse(classPath.contains("vae-core") || classPath.contains("vae-mnist"), classPath);
