@@ -27,7 +27,7 @@ import java.nio.file.Path;
  * <pre>java -cp benchmarks.jar io.vae4j.bench.EpochRun DATA_DIR EPOCHS [mlp|conv] [LIMIT] [IWAE_K]</pre>
  *
  * With IWAE_K &gt; 0 it then times the importance-weighted NLL with k = IWAE_K on the first 1,000 test images, as
- * {@code ./vae evaluate --iwae-k K --limit 1000} computes it.
+ * {@code ./vae evaluate --iwae-k K --test-limit 1000} computes it.
  *
  * "conv" is the shape of {@code ./vae train --arch conv}: conv 32, 64, dense 400, latent 20.
  */
