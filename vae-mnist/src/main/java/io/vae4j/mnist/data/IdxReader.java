@@ -14,6 +14,11 @@ import java.util.zip.ZipException;
 /**
  * Reads IDX files of unsigned bytes (the MNIST format), plain or gzipped (recognised by content, not by name).
  * Checks the magic number, the number of dimensions, and that the data is exactly as long as the header says.
+ *
+ * <p>A header that lies cannot make it allocate more than the file holds: the size arithmetic is checked for
+ * overflow, a plain file's length is compared with the header before anything is allocated, a gzipped file's
+ * recorded uncompressed size (its last four bytes) too, and the data of a gzipped file is read in growing blocks,
+ * so memory follows what has actually arrived. Bytes after the gzip data are rejected.
  */
 public final class IdxReader {
     private static final int UNSIGNED_BYTE = 0x08;
@@ -47,8 +52,9 @@ public final class IdxReader {
             int b1 = raw.read();
             raw.reset();
             boolean gzip = b0 == 0x1f && b1 == 0x8b;
+            long size = Files.size(file);
             try (DataInputStream in = new DataInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw)) {
-                return readIdx(file, in, expectedDims, gzip ? -1 : Files.size(file));
+                return readIdx(file, in, expectedDims, gzip ? -1 : size, gzip ? gzipRecordedSize(file, size) : -1);
             }
         } catch (IdxFormatException e) {
             throw e;
@@ -60,7 +66,22 @@ public final class IdxReader {
         }
     }
 
-    private static IdxArray readIdx(Path file, DataInputStream in, int expectedDims, long fileSize)
+    /** A gzip file's ISIZE: the uncompressed size modulo 2^32, stored in its last four bytes (little-endian). */
+    private static long gzipRecordedSize(Path file, long size) throws IOException {
+        if (size < 18) { // a 10-byte header and an 8-byte trailer at least
+            throw new EOFException("shorter than a gzip header and trailer");
+        }
+        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ch.position(size - 4);
+            while (b.hasRemaining() && ch.read(b) >= 0) {
+                // read the four bytes
+            }
+            return Integer.toUnsignedLong(b.flip().getInt());
+        }
+    }
+
+    private static IdxArray readIdx(Path file, DataInputStream in, int expectedDims, long fileSize, long gzipSize)
             throws IOException {
         int magic;
         try {
@@ -85,12 +106,16 @@ public final class IdxReader {
         for (int i = 0; i < rank; i++) {
             dims[i] = in.readInt();
             if (dims[i] < 0) {
-                throw new IdxFormatException(file, "has a negative dimension " + dims[i] + " in its header");
+                throw new IdxFormatException(file, "has a negative dimension " + dims[i] + " in its header "
+                        + "(read as unsigned: " + Integer.toUnsignedLong(dims[i]) + "); it is not an MNIST file");
             }
+            // each factor is < 2^31 and length stays <= 2^31 here, so the product cannot overflow a long
             length *= dims[i];
-        }
-        if (length > Integer.MAX_VALUE - 64) {
-            throw new IdxFormatException(file, "header declares " + length + " values, more than this reader holds");
+            if (length > Integer.MAX_VALUE - 64) {
+                throw new IdxFormatException(file, "header " + Arrays.toString(Arrays.copyOf(dims, i + 1))
+                        + (i + 1 < rank ? "..." : "") + " declares more values than this reader holds (at most "
+                        + (Integer.MAX_VALUE - 64) + "); it is not an MNIST file");
+            }
         }
         long expectedSize = 4 + 4L * rank + length;
         if (fileSize >= 0 && fileSize != expectedSize) {
@@ -98,12 +123,28 @@ public final class IdxReader {
                     + " needs exactly " + expectedSize + (fileSize < expectedSize ? " (truncated)" : " (extra bytes)")
                     + "; delete it and fetch the data again");
         }
-        byte[] data = new byte[(int) length];
+        if (gzipSize >= 0 && gzipSize != (expectedSize & 0xffffffffL)) {
+            throw new IdxFormatException(file, "is a gzip file whose recorded uncompressed size (" + gzipSize
+                    + " bytes) is not the " + expectedSize + " its header " + Arrays.toString(dims) + " needs: it is "
+                    + "truncated, has bytes after the gzip data, or its header is wrong; delete it and fetch the "
+                    + "data again");
+        }
+        byte[] data = fileSize >= 0 ? new byte[(int) length] : new byte[(int) Math.min(length, 1 << 20)];
+        int filled = 0;
         try {
-            in.readFully(data);
+            while (filled < length) {
+                if (filled == data.length) { // a gzip file: grow only as data arrives
+                    data = Arrays.copyOf(data, (int) Math.min(length, 2L * data.length));
+                }
+                int n = in.read(data, filled, data.length - filled);
+                if (n < 0) {
+                    throw new EOFException();
+                }
+                filled += n;
+            }
         } catch (EOFException e) {
             throw new IdxFormatException(file, "is truncated: its header " + Arrays.toString(dims) + " declares "
-                    + length + " values but the data ends early; delete it and fetch the data again");
+                    + length + " values but the data ends after " + filled + "; delete it and fetch the data again");
         }
         if (fileSize < 0 && in.read() != -1) {
             throw new IdxFormatException(file, "has extra bytes after the " + length + " values its header "
