@@ -30,6 +30,10 @@ public final class ModelFile {
     public static final String META_ENTRY = "vae4j-model.json";
     public static final String GRAPH_ENTRY = "graph.sdfb";
 
+    /** Largest accepted entries: far above any model's, far below what could exhaust memory before a check. */
+    private static final int MAX_META_BYTES = 1 << 20;
+    private static final int MAX_GRAPH_BYTES = Integer.MAX_VALUE - 64;
+
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -85,8 +89,11 @@ public final class ModelFile {
                         + GRAPH_ENTRY + " entries");
             }
             JsonNode meta;
-            try (InputStream in = zip.getInputStream(metaEntry)) {
-                meta = JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            try {
+                meta = JSON.readTree(new String(verified(file, zip, metaEntry, MAX_META_BYTES),
+                        StandardCharsets.UTF_8));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new ModelFileException(file, META_ENTRY + " is not valid JSON: " + e.getOriginalMessage(), e);
             }
             if (meta == null || !FORMAT.equals(meta.path("format").asText())) {
                 throw new ModelFileException(file, "not a vae4j model: " + META_ENTRY + " does not declare format "
@@ -107,11 +114,16 @@ public final class ModelFile {
             if (epochs < 0) {
                 throw new ModelFileException(file, "the model's epoch count is missing or negative");
             }
+            byte[] graphBytes = verified(file, zip, graphEntry, MAX_GRAPH_BYTES);
             SameDiff graph;
-            try (InputStream in = zip.getInputStream(graphEntry)) {
-                graph = SameDiff.load(in, true);
-            } catch (IOException | RuntimeException e) {
+            try {
+                graph = SameDiff.load(new java.io.ByteArrayInputStream(graphBytes), true);
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                // a corrupt graph can make SameDiff fail in any way, allocation included: one message either way
                 throw new ModelFileException(file, "the graph entry is corrupt: " + rootMessage(e), e);
+            }
+            if (graph == null) {
+                throw new ModelFileException(file, "the graph entry holds no graph");
             }
             return new Contents(config, epochs, graph);
         } catch (ZipException e) {
@@ -122,6 +134,32 @@ public final class ModelFile {
         } catch (IOException e) {
             throw new ModelFileException(file, "could not be read: " + rootMessage(e), e);
         }
+    }
+
+    /**
+     * An entry's bytes, read to the end and checked against the CRC the archive records for it (ZipFile does not
+     * check it), and no larger than {@code max}: corrupt or oversized data never reaches the parsers.
+     */
+    private static byte[] verified(Path file, ZipFile zip, ZipEntry entry, int max) throws IOException {
+        byte[] bytes;
+        try (InputStream in = zip.getInputStream(entry)) {
+            bytes = in.readNBytes(max + 1);
+        } catch (ZipException | java.io.EOFException e) {
+            throw new ModelFileException(file, "entry " + entry.getName() + " is corrupt (" + rootMessage(e)
+                    + "); write the model again", e);
+        }
+        if (bytes.length > max) {
+            throw new ModelFileException(file, "entry " + entry.getName() + " is larger than " + max + " bytes; not "
+                    + "a model this version writes");
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes);
+        if (entry.getCrc() != -1 && entry.getCrc() != crc.getValue()) {
+            throw new ModelFileException(file, "entry " + entry.getName() + " is corrupt: its CRC is "
+                    + Long.toHexString(crc.getValue()) + ", the archive records " + Long.toHexString(entry.getCrc())
+                    + "; the file was damaged after it was written");
+        }
+        return bytes;
     }
 
     private static String rootMessage(Throwable e) {

@@ -4,6 +4,7 @@ import io.vae4j.core.config.VaeConfig;
 import io.vae4j.core.eval.ElboResult;
 import io.vae4j.core.eval.LogSumExp;
 import io.vae4j.core.io.ModelFile;
+import io.vae4j.core.io.ModelFileException;
 import io.vae4j.core.train.EpochSummary;
 import io.vae4j.core.train.Trainer;
 import io.vae4j.core.train.TrainingListener;
@@ -84,8 +85,63 @@ public final class Vae implements AutoCloseable {
      */
     public static Vae load(Path file) throws IOException {
         ModelFile.Contents c = ModelFile.read(file);
-        DataType dt = c.graph().getVariable(VaeNames.X).dataType();
+        DataType dt = requireMatchingGraph(file, c.config(), c.graph());
         return new Vae(c.config(), c.graph(), dt, c.epochsDone());
+    }
+
+    /**
+     * The graph of a model file must be the graph its configuration builds: the same placeholders, the same
+     * parameters with the same shapes, in FLOAT or DOUBLE. A mismatch (a configuration edited by hand, a corrupted
+     * entry that still parses) would otherwise fail later, deep inside ND4J.
+     *
+     * @return the graph's data type
+     */
+    private static DataType requireMatchingGraph(Path file, VaeConfig config, SameDiff graph) throws IOException {
+        SDVariable x = graph.hasVariable(VaeNames.X) ? graph.getVariable(VaeNames.X) : null;
+        if (x == null || x.dataType() != DataType.FLOAT && x.dataType() != DataType.DOUBLE) {
+            throw new ModelFileException(file, "the graph has no FLOAT or DOUBLE input placeholder " + VaeNames.X
+                    + "; it is not a vae4j model graph");
+        }
+        SameDiff expected = VaeGraph.build(config, x.dataType());
+        try {
+            for (SDVariable v : expected.variables()) {
+                VariableType type = v.getVariableType();
+                if (type != VariableType.VARIABLE && type != VariableType.PLACEHOLDER) {
+                    continue;
+                }
+                SDVariable got = graph.hasVariable(v.name()) ? graph.getVariable(v.name()) : null;
+                if (got == null || got.getVariableType() != type) {
+                    throw new ModelFileException(file, "the configuration does not match the graph: the graph has "
+                            + "no " + type.name().toLowerCase(java.util.Locale.ROOT) + " " + v.name()
+                            + ", which the configuration (" + config.kind() + ", " + config.architecture() + ") needs");
+                }
+                if (type == VariableType.VARIABLE) {
+                    long[] want = v.getArr().shape();
+                    INDArray arr = got.getArr();
+                    if (arr == null || !java.util.Arrays.equals(want, arr.shape())) {
+                        throw new ModelFileException(file, "the configuration does not match the graph: parameter "
+                                + v.name() + " is " + (arr == null ? "missing" : java.util.Arrays.toString(arr.shape()))
+                                + " in the graph but " + java.util.Arrays.toString(want) + " for the configuration "
+                                + "(latentSize " + config.latentSize() + ", hidden " + config.encoderHidden()
+                                + ", input " + config.channels() + "x" + config.height() + "x" + config.width() + ")");
+                    }
+                }
+            }
+            for (SDVariable v : graph.variables()) {
+                if (v.getVariableType() == VariableType.VARIABLE && !expected.hasVariable(v.name())) {
+                    throw new ModelFileException(file, "the configuration does not match the graph: the graph has a "
+                            + "parameter " + v.name() + " that the configuration does not build");
+                }
+            }
+        } finally {
+            for (SDVariable v : expected.variables()) {
+                INDArray a = v.getVariableType() == VariableType.VARIABLE ? v.getArr() : null;
+                if (a != null && a.closeable()) {
+                    a.close();
+                }
+            }
+        }
+        return x.dataType();
     }
 
     /**
