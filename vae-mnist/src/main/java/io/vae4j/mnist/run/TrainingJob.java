@@ -50,6 +50,14 @@ public final class TrainingJob {
      */
     public static Result run(Vae vae, MnistData data, Path runDir, PrintStream console, boolean terminal,
             String resumeCommand) throws IOException {
+        // one run per directory: a second run started into it is refused instead of mixing its files in
+        try (RunLock lock = RunLock.acquire(runDir)) {
+            return runLocked(vae, data, runDir, console, terminal, resumeCommand);
+        }
+    }
+
+    private static Result runLocked(Vae vae, MnistData data, Path runDir, PrintStream console, boolean terminal,
+            String resumeCommand) throws IOException {
         RunSettings settings = data.settings();
         Files.createDirectories(runDir);
         RunFiles.removeStaleTemporaries(runDir);
@@ -95,14 +103,16 @@ public final class TrainingJob {
                         s.negElbo(), s.reconstruction(), s.kl(), s.beta(), s.examplesPerSecond(), s.seconds());
                 outputs.lock();
                 try {
+                    // The checkpoint is the commit point: the epoch's row and pictures follow it, so a failed save
+                    // (a full disk) never leaves a directory describing an epoch the model does not have.
+                    vae.save(runDir.resolve(RunFiles.MODEL));
+                    lastCheckpoint[0] = epoch;
                     metrics.append(row);
                     INDArray pair = org.nd4j.linalg.factory.Nd4j.vstack(shown, vae.reconstruct(shown));
                     ImageGrid.writePng(ImageGrid.grid(pair, h, w, SHOWN_RECONSTRUCTIONS, 3),
                             runDir.resolve("reconstruction_" + epoch + ".png"));
                     ImageGrid.writePng(ImageGrid.grid(vae.sample(SHOWN_SAMPLES, SAMPLE_SEED), h, w, 8, 2),
                             runDir.resolve("samples_" + epoch + ".png"));
-                    vae.save(runDir.resolve(RunFiles.MODEL));
-                    lastCheckpoint[0] = epoch;
                 } finally {
                     outputs.unlock();
                 }
