@@ -51,7 +51,12 @@ public final class AtomicFiles {
         if (Files.isDirectory(abs)) {
             throw new IOException(abs + " is a directory; give a file name to write to");
         }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        } catch (IOException e) {
+            throw new IOException(abs + ": could not be written (" + IoMessages.describe(e) + ")", e);
+        }
         boolean done = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -77,6 +82,10 @@ public final class AtomicFiles {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
             done = true;
+        } catch (IOException e) {
+            // name the file the caller asked for, not the temporary one the failure happened on
+            String why = IoMessages.describe(e).replace(tmp + ": ", "").replace(tmp.toString(), "its temporary file");
+            throw new IOException(abs + ": could not be written (" + why + ")", e);
         } finally {
             if (!done) {
                 Files.deleteIfExists(tmp);

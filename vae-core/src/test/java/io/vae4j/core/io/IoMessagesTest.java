@@ -34,4 +34,19 @@ class IoMessagesTest {
                 FileAlreadyExistsException.class, () -> Files.createDirectories(file));
         assertEquals(file + ": is a file, where a directory is needed", IoMessages.describe(e));
     }
+
+    /** A failed atomic write names the file the caller asked for, says why, and leaves no temporary file. */
+    @Test
+    void aFailedAtomicWriteNamesTheTargetNotTheTemporaryFile() throws IOException {
+        Path target = tmp.resolve("metrics.csv");
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () ->
+                AtomicFiles.write(target, out -> {
+                    out.write(new byte[100]);
+                    throw new IOException("No space left on device"); // what a channel write throws on ENOSPC
+                }));
+        assertEquals(target.toAbsolutePath() + ": could not be written (No space left on device)", e.getMessage());
+        try (java.util.stream.Stream<Path> left = Files.list(tmp)) {
+            assertEquals(0, left.count(), "a temporary file was left");
+        }
+    }
 }
