@@ -51,6 +51,9 @@ final class Inference implements AutoCloseable {
             }
             n = a.size(0);
         }
+        if (n < 1) {
+            throw new IllegalArgumentException("no rows to compute: the inputs are empty");
+        }
         Map<String, List<INDArray>> parts = new HashMap<>();
         for (long start = 0; start < n; start += BLOCK) {
             int rows = (int) Math.min(BLOCK, n - start);

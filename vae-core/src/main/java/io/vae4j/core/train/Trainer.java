@@ -461,14 +461,18 @@ public final class Trainer implements AutoCloseable {
      * (M2.1); an application's stdout should carry its results, so stdout is muted for this one call.
      */
     private void ensureGradientFunction() {
-        if (sd.getFunction("grad") != null) {
-            return;
+        if (sd.getFunction("grad") == null) {
+            withStdoutMuted(sd::createGradFunction);
         }
+    }
+
+    /** Runs {@code r} with System.out muted: SameDiff prints a line per op it differentiates (M2.1). */
+    static void withStdoutMuted(Runnable r) {
         synchronized (System.class) {
             java.io.PrintStream stdout = System.out;
             System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
             try {
-                sd.createGradFunction();
+                r.run();
             } finally {
                 System.setOut(stdout);
             }

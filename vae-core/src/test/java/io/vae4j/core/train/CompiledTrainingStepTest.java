@@ -68,7 +68,7 @@ class CompiledTrainingStepTest {
                 Nd4j.getRandom().setSeed(Trainer.epochSeed(config.seed(), epoch));
                 for (long i = 0; i < EXAMPLES; i += BATCH) {
                     INDArray b = x.get(NDArrayIndex.interval(i, Math.min(i + BATCH, EXAMPLES)), NDArrayIndex.all());
-                    muted(() -> ref.fit(new MultiDataSet(new INDArray[] {b.dup()}, null)));
+                    Trainer.withStdoutMuted(() -> ref.fit(new MultiDataSet(new INDArray[] {b.dup()}, null)));
                 }
 
                 for (String p : params(ref)) {
@@ -104,16 +104,5 @@ class CompiledTrainingStepTest {
             }
         }
         return out;
-    }
-
-    /** SameDiff prints a line per differentiated op when it builds its gradient function (M2.1). */
-    private static void muted(Runnable r) {
-        java.io.PrintStream out = System.out;
-        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
-        try {
-            r.run();
-        } finally {
-            System.setOut(out);
-        }
     }
 }
