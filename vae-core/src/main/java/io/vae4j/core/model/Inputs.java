@@ -34,6 +34,68 @@ public final class Inputs {
         return out;
     }
 
+    /**
+     * Copies {@code length} values of {@code src} into {@code dst} (contiguous, in C order, of the same length),
+     * after checking that they are finite: the check and the conversion a batch needs, done in one pass in Java
+     * instead of as ND4J ops on a temporary array. On the CPU backend it writes the native buffer directly.
+     */
+    public static void copyChecked(float[] src, int length, INDArray dst, String what) {
+        if (dst.length() != length || dst.isView() || dst.ordering() != 'c') {
+            throw new IllegalArgumentException("cannot copy " + length + " values into " + what + " of shape "
+                    + Arrays.toString(dst.shape()));
+        }
+        for (int i = 0; i < length; i++) {
+            if (!Float.isFinite(src[i])) {
+                int d = (int) (length / Math.max(1, dst.size(0)));
+                throw new IllegalArgumentException(what + " contains NaN or infinite values (example " + i / d
+                        + ", value " + i % d + ": " + src[i] + ")");
+            }
+        }
+        if (!CPU) {
+            dst.assign(org.nd4j.linalg.factory.Nd4j.create(java.util.Arrays.copyOf(src, length), dst.shape(), 'c')
+                    .castTo(dst.dataType()));
+        } else if (dst.dataType() == DataType.FLOAT) {
+            dst.data().asNioFloat().put(src, 0, length);
+        } else if (dst.dataType() == DataType.DOUBLE) {
+            java.nio.DoubleBuffer out = dst.data().asNioDouble();
+            for (int i = 0; i < length; i++) {
+                out.put(i, src[i]);
+            }
+        } else {
+            dst.assign(org.nd4j.linalg.factory.Nd4j.create(java.util.Arrays.copyOf(src, length), dst.shape(), 'c')
+                    .castTo(dst.dataType()));
+        }
+    }
+
+    /** Whether arrays live in host memory that Java may write directly (not so on the CUDA backend). */
+    private static final boolean CPU = !org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getName()
+            .toLowerCase(java.util.Locale.ROOT).contains("cuda");
+
+    /**
+     * The sum of a small contiguous array's values in double precision, read in Java: one native round trip fewer
+     * than {@code sumNumber()}, for the per-example loss terms read back after every training step.
+     */
+    public static double sum(INDArray a) {
+        if (!CPU || a.isView() || a.ordering() != 'c'
+                || a.dataType() != DataType.FLOAT && a.dataType() != DataType.DOUBLE) {
+            return a.sumNumber().doubleValue();
+        }
+        long n = a.length();
+        double s = 0;
+        if (a.dataType() == DataType.FLOAT) {
+            java.nio.FloatBuffer b = a.data().asNioFloat();
+            for (int i = 0; i < n; i++) {
+                s += b.get(i);
+            }
+        } else {
+            java.nio.DoubleBuffer b = a.data().asNioDouble();
+            for (int i = 0; i < n; i++) {
+                s += b.get(i);
+            }
+        }
+        return s;
+    }
+
     /** Latent codes as [n, latentSize] in the model's data type. */
     public static INDArray latent(INDArray z, VaeConfig c, DataType dataType) {
         long l = c.latentSize();

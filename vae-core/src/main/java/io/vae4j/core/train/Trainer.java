@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * For training, that function is compiled ({@link CompiledGraph}) once per batch size that occurs (usually the full
  * batch and the last, partial one): only the ops the loss terms and the parameter gradients need, each executed
  * directly with its arrays bound. The parameters are re-pointed to views of one flat buffer and the gradients are
- * written into views of another, so Adam is one fused update over all parameters. Each step computes exactly
+ * written into views of another, so Adam is one update over all parameters ({@link HeapAdam}, a JIT-vectorised
+ * loop on heap copies, on the CPU backend; ND4J's {@code adam_updater} elsewhere). Each step computes exactly
  * what {@code SameDiff.fit} computes (same ops, same in-graph noise draws, same Adam arithmetic), which a test
  * checks step by step.
  *
@@ -54,6 +55,7 @@ public final class Trainer implements AutoCloseable {
     private int epochsDone;
     private final Buffers buffers;
     private final Map<Integer, Compiled> steps = new HashMap<>();
+    private HeapAdam heapAdam;
 
     /**
      * @param sd         the model graph (see {@link VaeNames}); its parameters become views of this trainer's
@@ -110,7 +112,24 @@ public final class Trainer implements AutoCloseable {
         Buffers b = buffers;
         INDArray betaArr = sd.getVariable(VaeNames.BETA).getArr();
         Adam adam = adam(config);
+        // a pre-processor works on DataSets: with one, take the DataSet path
+        DirectFeatures direct = data instanceof DirectFeatures d && data.getPreProcessor() == null ? d : null;
+        float[] staging = direct == null ? null : new float[Math.multiplyExact(config.batchSize(), config.inputSize())];
         List<EpochSummary> summaries = new ArrayList<>(epochs);
+        HeapAdam heap = loadHeapAdam();
+        try {
+            fitEpochs(data, epochs, listeners, b, betaArr, adam, direct, staging, heap, summaries);
+        } finally {
+            if (heap != null) {
+                heap.store();
+            }
+        }
+        return summaries;
+    }
+
+    private void fitEpochs(DataSetIterator data, int epochs, TrainingListener[] listeners, Buffers b,
+                           INDArray betaArr, Adam adam, DirectFeatures direct, float[] staging, HeapAdam heap,
+                           List<EpochSummary> summaries) {
         for (int e = 0; e < epochs; e++) {
             int epoch = epochsDone;
             double beta = config.betaAt(epoch);
@@ -131,14 +150,13 @@ public final class Trainer implements AutoCloseable {
             }
             long index = 0;
             while (data.hasNext()) {
-                INDArray x = batch(data.next(), index++);
-                int n = (int) x.size(0);
-                Compiled step = step(n, b);
-                step.input.assign(x);
+                Compiled step = direct == null ? nextBatch(data.next(), index++, b)
+                        : nextBatch(direct, staging, index++, b);
+                int n = (int) step.input.size(0);
                 step.step.run();
-                int iteration = update(adam, epoch);
-                double recon = step.recon.sumNumber().doubleValue();
-                double kl = step.kl == null ? 0 : step.kl.sumNumber().doubleValue();
+                int iteration = update(adam, epoch, heap);
+                double recon = Inputs.sum(step.recon);
+                double kl = step.kl == null ? 0 : Inputs.sum(step.kl);
                 double value = (recon + beta * kl) / n;
                 if (!Double.isFinite(value)) {
                     throw new TrainingDivergedException("training diverged in epoch " + epoch + " at iteration "
@@ -162,7 +180,6 @@ public final class Trainer implements AutoCloseable {
             }
             summaries.add(summary);
         }
-        return summaries;
     }
 
     /**
@@ -180,23 +197,30 @@ public final class Trainer implements AutoCloseable {
         long[] nanos = new long[c.step.size()];
         long adamNanos = 0;
         long lossNanos = 0;
-        for (int s = 0; s < 2 * steps; s++) {
+        HeapAdam heap = loadHeapAdam();
+        try {
+            for (int s = 0; s < 2 * steps; s++) {
             boolean timed = s >= steps;
             if (s == steps) {
                 java.util.Arrays.fill(nanos, 0);
             }
-            c.step.runTimed(nanos);
-            long t0 = System.nanoTime();
-            update(adam, epochsDone);
-            long t1 = System.nanoTime();
-            double loss = c.recon.sumNumber().doubleValue() + (c.kl == null ? 0 : c.kl.sumNumber().doubleValue());
-            long t2 = System.nanoTime();
-            if (timed) {
-                adamNanos += t1 - t0;
-                lossNanos += t2 - t1;
+                c.step.runTimed(nanos);
+                long t0 = System.nanoTime();
+                update(adam, epochsDone, heap);
+                long t1 = System.nanoTime();
+                double loss = Inputs.sum(c.recon) + (c.kl == null ? 0 : Inputs.sum(c.kl));
+                long t2 = System.nanoTime();
+                if (timed) {
+                    adamNanos += t1 - t0;
+                    lossNanos += t2 - t1;
+                }
+                if (!Double.isFinite(loss)) {
+                    throw new TrainingDivergedException("the profiled training diverged at step " + s);
+                }
             }
-            if (!Double.isFinite(loss)) {
-                throw new TrainingDivergedException("the profiled training diverged at step " + s);
+        } finally {
+            if (heap != null) {
+                heap.store();
             }
         }
         Map<String, Double> out = new HashMap<>();
@@ -218,31 +242,68 @@ public final class Trainer implements AutoCloseable {
      *
      * @return the step count used
      */
-    private int update(Adam adam, int epoch) {
+    private int update(Adam adam, int epoch, HeapAdam heap) {
         TrainingConfig tc = sd.getTrainingConfig();
         int iteration = tc.getIterationCount();
-        Nd4j.exec(new AdamUpdater(buffers.grads, buffers.v, buffers.m, adam.getLearningRate(iteration, epoch),
-                adam.getBeta1(), adam.getBeta2(), adam.getEpsilon(), iteration));
-        buffers.params.subi(buffers.grads);
+        double lr = adam.getLearningRate(iteration, epoch);
+        if (heap != null) {
+            heap.step(lr, adam.getBeta1(), adam.getBeta2(), adam.getEpsilon(), iteration);
+        } else {
+            Nd4j.exec(new AdamUpdater(buffers.grads, buffers.v, buffers.m, lr, adam.getBeta1(), adam.getBeta2(),
+                    adam.getEpsilon(), iteration));
+            buffers.params.subi(buffers.grads);
+        }
         tc.incrementIterationCount();
         return iteration;
     }
 
     /**
-     * A batch's features as [n, inputSize] in the model's type, checked. Read on the training thread: a
+     * Adam on heap copies of the parameters and moments (the fast path on the CPU backend), loaded from the flat
+     * buffers; null where it does not apply, and ND4J's own {@code adam_updater} runs instead. Whoever calls this
+     * must {@link HeapAdam#store()} the moments when the run ends.
+     */
+    private HeapAdam loadHeapAdam() {
+        if (heapAdam == null && HeapAdam.supports(buffers.params)) {
+            heapAdam = HeapAdam.of(buffers.params, buffers.grads, buffers.m, buffers.v);
+        }
+        if (heapAdam != null) {
+            heapAdam.load();
+        }
+        return heapAdam;
+    }
+
+    /**
+     * A batch's features, checked, copied into the input of the step compiled for its size. Read on the training thread: a
      * prefetching thread of its own runs ND4J ops concurrently with the step's, and with as many OpenMP threads as
      * cores each parallel op then waits for a core (measured on 2 cores: 14 ms per step with a prefetch thread, 11
      * without).
      */
-    private INDArray batch(DataSet ds, long index) {
+    private Compiled nextBatch(DataSet ds, long index, Buffers b) {
         INDArray x = Inputs.flat(ds.getFeatures(), config, dataType, "training batch " + index);
-        if (x.size(0) > config.batchSize()) {
-            throw new IllegalArgumentException("training batch " + index + " has " + x.size(0)
+        Compiled step = step(checkedSize(x.size(0), index), b);
+        step.input.assign(x);
+        return step;
+    }
+
+    /** The same from an iterator that writes its features into {@code staging}: no per-batch arrays. */
+    private Compiled nextBatch(DirectFeatures data, float[] staging, long index, Buffers b) {
+        int n = checkedSize(data.nextFeatures(staging), index);
+        Compiled step = step(n, b);
+        Inputs.copyChecked(staging, n * (int) config.inputSize(), step.input, "training batch " + index);
+        return step;
+    }
+
+    private int checkedSize(long n, long index) {
+        if (n > config.batchSize()) {
+            throw new IllegalArgumentException("training batch " + index + " has " + n
                     + " examples but the model's batchSize is " + config.batchSize()
                     + "; give the iterator a batch size <= " + config.batchSize()
                     + " or build the model with a larger batchSize");
         }
-        return x;
+        if (n < 1) {
+            throw new IllegalArgumentException("training batch " + index + " is empty");
+        }
+        return (int) n;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.vae4j.mnist.data;
 
+import io.vae4j.core.train.DirectFeatures;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
@@ -18,8 +19,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code firstEpoch}; each {@link #reset()} after data was drawn moves to the next epoch (a reset before any
  * batch is drawn changes nothing, as training loops reset before every epoch).
  */
-public final class MnistIterator implements DataSetIterator {
+public final class MnistIterator implements DataSetIterator, DirectFeatures {
     private static final long serialVersionUID = 1L;
+    /** Pixel byte b as the intensity b / 255, as a float. */
+    private static final float[] INTENSITY = new float[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            INTENSITY[b] = b / 255f;
+        }
+    }
 
     private final MnistSplit split;
     private final int batchSize;
@@ -101,32 +110,68 @@ public final class MnistIterator implements DataSetIterator {
 
     @Override
     public DataSet next(int num) {
-        if (!hasNext()) {
-            throw new NoSuchElementException("no more batches in epoch " + epoch + "; call reset()");
-        }
-        int n = Math.min(num, order.length - cursor);
-        int size = split.imageSize();
-        float[] features = new float[n * size];
+        int n = remaining(num);
+        float[] features = new float[n * split.imageSize()];
         float[] labels = new float[n * MnistSplit.CLASSES];
-        SplittableRandom binarize = dynamicBinarization ? new SplittableRandom(mix(seed, epoch, batchIndex)) : null;
-        byte[] pixels = split.pixels();
-        for (int r = 0; r < n; r++) {
-            int i = order[cursor + r];
-            int base = i * size;
-            for (int j = 0; j < size; j++) {
-                float p = (pixels[base + j] & 0xff) / 255f;
-                features[r * size + j] = binarize == null ? p : (binarize.nextFloat() < p ? 1f : 0f);
-            }
-            labels[r * MnistSplit.CLASSES + split.label(i)] = 1f;
-        }
-        cursor += n;
-        batchIndex++;
-        DataSet ds = new DataSet(Nd4j.create(features, new long[] {n, size}, DataType.FLOAT),
+        fill(n, features, labels);
+        DataSet ds = new DataSet(Nd4j.create(features, new long[] {n, split.imageSize()}, DataType.FLOAT),
                 Nd4j.create(labels, new long[] {n, MnistSplit.CLASSES}, DataType.FLOAT));
         if (preProcessor != null) {
             preProcessor.preProcess(ds);
         }
         return ds;
+    }
+
+    /**
+     * The next batch's features, exactly those {@link #next()} would return, written into {@code dst}: what the
+     * trainer reads, without a DataSet or native arrays per batch. Not with a pre-processor set (it works on
+     * DataSets); use {@link #next()} then.
+     */
+    @Override
+    public int nextFeatures(float[] dst) {
+        if (preProcessor != null) {
+            throw new IllegalStateException("nextFeatures() bypasses the pre-processor; use next()");
+        }
+        int n = remaining(batchSize);
+        if (dst.length < n * split.imageSize()) {
+            throw new IllegalArgumentException("room for " + dst.length + " values, the batch has "
+                    + n * split.imageSize());
+        }
+        fill(n, dst, null);
+        return n;
+    }
+
+    private int remaining(int num) {
+        if (!hasNext()) {
+            throw new NoSuchElementException("no more batches in epoch " + epoch + "; call reset()");
+        }
+        return Math.min(num, order.length - cursor);
+    }
+
+    /** Writes the next n examples' pixels (and one-hot labels, unless null) and advances the pass. */
+    private void fill(int n, float[] features, float[] labels) {
+        int size = split.imageSize();
+        SplittableRandom binarize = dynamicBinarization ? new SplittableRandom(mix(seed, epoch, batchIndex)) : null;
+        byte[] pixels = split.pixels();
+        for (int r = 0; r < n; r++) {
+            int i = order[cursor + r];
+            int base = i * size;
+            int out = r * size;
+            if (binarize == null) {
+                for (int j = 0; j < size; j++) {
+                    features[out + j] = INTENSITY[pixels[base + j] & 0xff];
+                }
+            } else {
+                for (int j = 0; j < size; j++) {
+                    features[out + j] = binarize.nextFloat() < INTENSITY[pixels[base + j] & 0xff] ? 1f : 0f;
+                }
+            }
+            if (labels != null) {
+                labels[r * MnistSplit.CLASSES + split.label(i)] = 1f;
+            }
+        }
+        cursor += n;
+        batchIndex++;
     }
 
     @Override

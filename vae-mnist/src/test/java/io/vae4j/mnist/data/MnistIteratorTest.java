@@ -103,4 +103,49 @@ class MnistIteratorTest {
             assertTrue(p == 0 || p == (byte) 255);
         }
     }
+
+    /** The trainer's direct path reads the same features as next(), batch for batch, over epochs. */
+    @Test
+    void nextFeaturesEqualsNext() {
+        MnistIterator direct = new MnistIterator(split(), 16, 9, true, true, 3);
+        MnistIterator sets = new MnistIterator(split(), 16, 9, true, true, 3);
+        float[] buf = new float[16 * 784];
+        for (int epoch = 0; epoch < 2; epoch++) {
+            direct.reset();
+            sets.reset();
+            int batches = 0;
+            while (sets.hasNext()) {
+                assertTrue(direct.hasNext());
+                float[] want = sets.next().getFeatures().reshape(-1).toFloatVector();
+                int n = direct.nextFeatures(buf);
+                assertEquals(want.length / 784, n);
+                assertArrayEquals(want, java.util.Arrays.copyOf(buf, n * 784), "epoch " + epoch + " batch " + batches);
+                batches++;
+            }
+            assertFalse(direct.hasNext());
+            assertEquals(4, batches);
+        }
+    }
+
+    /** Training through the direct path gives the same parameters as training on the DataSets. */
+    @Test
+    void trainingThroughNextFeaturesEqualsTrainingOnDataSets() {
+        io.vae4j.core.config.VaeConfig c = io.vae4j.core.config.VaeConfig.builder().setInputSize(784)
+                .setLatentSize(2).optEncoderHidden(java.util.List.of(8)).optBatchSize(16).optSeed(4).build();
+        try (io.vae4j.core.model.Vae direct = io.vae4j.core.model.Vae.create(c);
+             io.vae4j.core.model.Vae sets = io.vae4j.core.model.Vae.create(c)) {
+            direct.fit(new MnistIterator(split(), 16, 2, true, false, 0), 2);
+            MnistIterator it = new MnistIterator(split(), 16, 2, true, false, 0);
+            // a pre-processor that changes nothing hides the direct path from the trainer
+            it.setPreProcessor(ds -> { });
+            sets.fit(it, 2);
+            assertEquals(sets.graph().variables().size(), direct.graph().variables().size());
+            for (org.nd4j.autodiff.samediff.SDVariable v : sets.graph().variables()) {
+                if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
+                    assertArrayEquals(v.getArr().reshape(-1).toFloatVector(),
+                            direct.graph().getArrForVarName(v.name()).reshape(-1).toFloatVector(), 0f, v.name());
+                }
+            }
+        }
+    }
 }
