@@ -37,7 +37,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A SameDiff function compiled for one input shape: the ops needed for a chosen set of outputs, in topological
  * order, each with an {@link OpContext} whose input and output arrays are bound once. Running it executes each op
- * directly ({@code Nd4j.exec(op, context)}): no per-step plan, name look-ups, shape inference or allocation, which
+ * directly (custom ops through libnd4j's {@code execCustomOp2}): no per-step plan, name look-ups, shape inference or allocation, which
  * is what SameDiff's own sessions (M2.1 {@code InferenceSession}) redo at every call.
  *
  * <p>Compilation follows what {@code InferenceSession.getAndParameterizeOp} does for one call (arguments, legacy
@@ -55,12 +55,26 @@ public final class CompiledGraph implements AutoCloseable {
     private final Map<String, INDArray> values;
     private final List<INDArray> owned;
 
+    /** Per op: the custom op's hash when it runs straight through {@link #NATIVE}, else 0. */
+    private final long[] directHash;
+    private final org.bytedeco.javacpp.Pointer[] directContext;
+    private static final org.nd4j.nativeblas.NativeOps NATIVE = org.nd4j.nativeblas.NativeOpsHolder.getInstance()
+            .getDeviceNativeOps();
+
     private CompiledGraph(DifferentialFunction[] ops, OpContext[] contexts, Map<String, INDArray> values,
             List<INDArray> owned) {
         this.ops = ops;
         this.contexts = contexts;
         this.values = values;
         this.owned = owned;
+        directHash = new long[ops.length];
+        directContext = new org.bytedeco.javacpp.Pointer[ops.length];
+        for (int i = 0; i < ops.length; i++) {
+            if (contexts[i] != null && ops[i] instanceof CustomOp c) {
+                directHash[i] = c.opHash();
+                directContext[i] = contexts[i].contextPointer();
+            }
+        }
     }
 
     /**
@@ -235,7 +249,7 @@ public final class CompiledGraph implements AutoCloseable {
     /** Runs every op once, in order. */
     public void run() {
         for (int i = 0; i < ops.length; i++) {
-            exec(ops[i], contexts[i]);
+            exec(i);
         }
     }
 
@@ -243,8 +257,26 @@ public final class CompiledGraph implements AutoCloseable {
     public void runTimed(long[] nanos) {
         for (int i = 0; i < ops.length; i++) {
             long t = System.nanoTime();
-            exec(ops[i], contexts[i]);
+            exec(i);
             nanos[i] += System.nanoTime() - t;
+        }
+    }
+
+    /**
+     * Runs op i. A custom op with its bound context goes straight to libnd4j's {@code execCustomOp2}, the call
+     * {@code Nd4j.exec(op, context)} ends in: the executioner's Java path around it (profiling hooks, a oneDNN
+     * setting read through JNI, an override map, the output list) costs 2-7 us per op once JIT-compiled and many
+     * times that before, which is the first epoch's warm-up.
+     */
+    private void exec(int i) {
+        long hash = directHash[i];
+        if (hash == 0) {
+            exec(ops[i], contexts[i]);
+            return;
+        }
+        int status = NATIVE.execCustomOp2(null, hash, directContext[i]);
+        if (status != 0) {
+            throw new IllegalStateException("op " + label(i) + " failed: " + NATIVE.lastErrorMessage());
         }
     }
 
