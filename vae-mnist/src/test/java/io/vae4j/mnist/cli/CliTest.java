@@ -221,6 +221,58 @@ class CliTest {
         assertEquals(5 * 28 + 6 * 2, ImageIO.read(dir.resolve("manifold.png").toFile()).getWidth());
     }
 
+    /**
+     * arithmetic writes its pictures and JSON; "before" is the mean thickness of the model's own reconstructions of
+     * the second half of the test set, recomputed here by hand; bad flags end in one line.
+     */
+    @Test
+    void arithmeticMeasuresItsEditsAndDrawsThem() throws IOException {
+        Path dir = root.resolve("arithmetic");
+        CliRunner.Run r = CliRunner.run("arithmetic", "--model", run.toString(), "--data", data.toString(), "--out",
+                dir.toString(), "--count", "6");
+        assertEquals(0, r.exitCode(), r.err());
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("arithmetic.json").toFile());
+        com.fasterxml.jackson.databind.JsonNode attrs = json.get("attributes");
+        assertEquals(2, attrs.size());
+        assertEquals("thickness", attrs.get(0).get("attribute").asText());
+        assertEquals("slant", attrs.get(1).get("attribute").asText());
+        io.vae4j.mnist.data.MnistSplit test = MnistFiles.test(data);
+        int half = test.count() / 2;
+        for (com.fasterxml.jackson.databind.JsonNode a : attrs) {
+            assertEquals(test.count() - half, a.get("images").asInt());
+            assertEquals(half, a.get("direction_images").asInt());
+            assertEquals(1.0, a.get("scale").asDouble(), 0);
+            for (String k : new String[] {"before", "after_minus", "after_plus"}) {
+                assertTrue(Double.isFinite(a.get(k).asDouble()), k);
+            }
+            assertEquals(a.get("after_minus").asDouble() < a.get("before").asDouble()
+                    && a.get("before").asDouble() < a.get("after_plus").asDouble(),
+                    a.get("moved_as_intended").asBoolean());
+        }
+        int[] second = java.util.stream.IntStream.range(half, test.count()).toArray();
+        double ink = 0;
+        try (io.vae4j.core.model.Vae vae = io.vae4j.core.model.Vae.load(run.resolve("model.vae"))) {
+            double[] pixels = vae.reconstruct(test.features(second)).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+                    .reshape(-1).toDoubleVector();
+            for (double p : pixels) {
+                ink += p;
+            }
+            ink /= pixels.length;
+        }
+        assertEquals(ink, attrs.get(0).get("before").asDouble(), 1e-5);
+        // 3 rows of 6 images per attribute, 2 px scale
+        java.awt.image.BufferedImage png = ImageIO.read(dir.resolve("arithmetic.png").toFile());
+        assertEquals(6 * 56 + 7 * 2 + 16, png.getWidth());
+        assertEquals(11 * 56 + 12 * 2 + 16, ImageIO.read(dir.resolve("analogy.png").toFile()).getWidth());
+        for (String[] bad : new String[][] {{"--scale", "0"}, {"--test-limit", "3"}, {"--count", "0"}}) {
+            CliRunner.Run b = CliRunner.run(concat(new String[] {"arithmetic", "--model", run.toString(), "--data",
+                data.toString(), "--out", dir.toString()}, bad));
+            assertEquals(2, b.exitCode(), String.join(" ", bad));
+            assertTrue(b.err().startsWith(bad[0] + " must be"), b.err());
+        }
+    }
+
     @Test
     void anomalyReportsAnAucForTheHeldOutDigit() throws IOException {
         Path dir = root.resolve("anomaly");

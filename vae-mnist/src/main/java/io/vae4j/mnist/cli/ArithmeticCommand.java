@@ -1,0 +1,164 @@
+package io.vae4j.mnist.cli;
+
+import io.vae4j.core.model.Vae;
+import io.vae4j.mnist.data.MnistSplit;
+import io.vae4j.mnist.edit.Attribute;
+import io.vae4j.mnist.edit.LatentArithmetic;
+import io.vae4j.mnist.run.MnistData;
+import io.vae4j.mnist.run.RunFiles;
+import io.vae4j.mnist.run.RunSettings;
+import io.vae4j.mnist.viz.ImageGrid;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Latent arithmetic: attribute directions (thickness, slant) applied to test images, and the digit analogy. */
+@Command(name = "arithmetic", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Find attribute directions in latent space and apply them. For thickness (mean ink) and slant "
+            + "(shear of the second moments), the direction is the mean code of the top quarter of the first half "
+            + "of the test images minus that of the bottom quarter; it is added to (+v) and taken from (-v) the "
+            + "codes of the second half, and the attribute measured again on the decoded images. Writes "
+            + "arithmetic.png (per attribute: -v, reconstruction, +v), arithmetic.json, and analogy.png (each row: "
+            + "a test image, then its style on the digits 0-9)."})
+final class ArithmeticCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    ImageOptions image;
+
+    @Option(names = "--scale", paramLabel = "S", defaultValue = "1.0",
+            description = "Multiple of the direction added and subtracted. Default: ${DEFAULT-VALUE}.")
+    double scale;
+
+    @Option(names = "--test-limit", paramLabel = "N", defaultValue = "0",
+            description = "Use the first N test images (0: all 10,000); at least 8.")
+    int testLimit;
+
+    @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "10",
+            description = "Edited images shown per row of arithmetic.png. Default: ${DEFAULT-VALUE}.")
+    int count;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!(scale > 0) || scale > 10) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--scale must be in (0, 10], got " + scale);
+        }
+        if (testLimit < 0 || testLimit > 0 && testLimit < 8) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--test-limit must be 0 (all) or >= 8, got "
+                    + testLimit);
+        }
+        if (count < 1 || count > 50) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--count must be in [1, 50], got " + count);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (Vae vae = Models.load(image.model)) {
+            RunSettings trained = Models.settings(image.model, vae.epochsDone());
+            MnistData mnist = MnistData.load(data.dir(), new RunSettings(trained.epochs(), trained.binarization(), 0,
+                    testLimit, -1), vae.config().seed(), DataOptions.fetcher);
+            MnistSplit test = mnist.test();
+            if (test.count() < 8) {
+                throw new UserException("latent arithmetic needs at least 8 test images, the test set has "
+                        + test.count());
+            }
+            int half = test.count() / 2;
+            INDArray dirImages = test.features(range(0, half));
+            INDArray editImages = test.features(range(half, test.count()));
+            int rows = test.rows();
+            int cols = test.cols();
+
+            List<Map<String, Object>> json = new ArrayList<>();
+            List<String> captions = new ArrayList<>();
+            List<BufferedImage> pictures = new ArrayList<>();
+            for (Attribute a : Attribute.values()) {
+                LatentArithmetic.Edit e = LatentArithmetic.edit(vae, a, dirImages, editImages, rows, cols, scale,
+                        count);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("attribute", a.key());
+                row.put("before", e.before());
+                row.put("after_minus", e.afterMinus());
+                row.put("after_plus", e.afterPlus());
+                row.put("scale", e.scale());
+                row.put("images", e.images());
+                row.put("direction_images", e.directionImages());
+                row.put("direction_norm", e.direction().norm2Number().doubleValue());
+                row.put("moved_as_intended", e.asIntended());
+                json.add(row);
+                int k = (int) e.original().size(0);
+                INDArray grid = Nd4j.vstack(e.minus(), e.original(), e.plus());
+                captions.add(String.format(Locale.ROOT, "%s: rows -v, reconstruction, +v (mean %.4f, %.4f, %.4f)",
+                        a.key(), e.afterMinus(), e.before(), e.afterPlus()));
+                pictures.add(ImageGrid.grid(grid, rows, cols, k, 2));
+                out.printf(Locale.ROOT, "%-9s before %.4f  -v %.4f  +v %.4f  (%s; %d images, scale %.2f)%n", a.key(),
+                        e.before(), e.afterMinus(), e.afterPlus(), e.asIntended() ? "moved as intended"
+                                : "NOT moved as intended", e.images(), scale);
+            }
+            Path png = image.output("arithmetic.png");
+            ImageGrid.writePng(ImageGrid.captioned(captions, pictures), png);
+            Path analogyPng = image.output("analogy.png");
+            ImageGrid.writePng(analogy(vae, test, half, editImages), analogyPng);
+            Path jsonFile = image.output("arithmetic.json");
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("attributes", json);
+            RunFiles.writeJson(jsonFile, doc);
+            out.println("Wrote " + png + ", " + analogyPng + " and " + jsonFile);
+        }
+        return 0;
+    }
+
+    /**
+     * The digit analogy picture: for the first edited image of each digit, the image itself and then its style
+     * (code minus its digit's mean code) on the mean code of each digit 0-9. Digit means over all used test images.
+     */
+    private static BufferedImage analogy(Vae vae, MnistSplit test, int half, INDArray editImages) {
+        INDArray codes = vae.encode(test.features(range(0, test.count()))).mu();
+        int[] labels = new int[test.count()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = test.label(i);
+        }
+        List<Integer> sources = new ArrayList<>();
+        boolean[] seen = new boolean[10];
+        for (int i = half; i < test.count(); i++) {
+            if (!seen[labels[i]]) {
+                seen[labels[i]] = true;
+                sources.add(i);
+            }
+        }
+        int[] src = sources.stream().mapToInt(Integer::intValue).toArray();
+        INDArray styled = LatentArithmetic.analogy(vae, codes, labels, src);
+        INDArray grid = Nd4j.create(styled.dataType(), (long) src.length * 11, styled.size(1));
+        for (int s = 0; s < src.length; s++) {
+            grid.getRow(s * 11L).assign(test.features(src[s]).getRow(0).castTo(styled.dataType()));
+            for (int d = 0; d < 10; d++) {
+                grid.getRow(s * 11L + 1 + d).assign(styled.getRow(s * 10L + d));
+            }
+        }
+        BufferedImage picture = ImageGrid.grid(grid, test.rows(), test.cols(), 11, 2);
+        return ImageGrid.captioned(List.of("each row: a test image, then its style on the digits 0-9"),
+                List.of(picture));
+    }
+
+    private static int[] range(int from, int to) {
+        int[] out = new int[to - from];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = from + i;
+        }
+        return out;
+    }
+}
