@@ -29,6 +29,9 @@ import java.util.List;
  * @param learningRate     Adam learning rate
  * @param batchSize        training mini-batch size, also the largest batch one training step accepts
  * @param seed             seed of initialisation, training noise and shuffling
+ * @param corruption       for a denoising model, how training corrupts the encoder's input (the likelihood
+ *                         scores the clean image); {@link Corruption#NONE} otherwise (and when absent from a saved
+ *                         configuration)
  */
 public record VaeConfig(
         int channels, int height, int width,
@@ -45,7 +48,8 @@ public record VaeConfig(
         int warmupEpochs,
         double learningRate,
         int batchSize,
-        long seed) {
+        long seed,
+        Corruption corruption) {
 
     /** Largest accepted size of any one dimension or layer, to catch typos before they allocate gigabytes. */
     public static final int MAX_SIZE = 1 << 16;
@@ -93,6 +97,14 @@ public record VaeConfig(
         if (batchSize < 1 || batchSize > MAX_SIZE) {
             throw invalid("batchSize", "in [1, " + MAX_SIZE + "]", batchSize);
         }
+        if (corruption == null) {
+            corruption = Corruption.NONE;
+        }
+    }
+
+    /** Whether this is a denoising model: training corrupts the encoder's input. */
+    public boolean denoising() {
+        return corruption.active();
     }
 
     /** Number of input values per example, channels * height * width. */
@@ -144,6 +156,7 @@ public record VaeConfig(
         b.learningRate = learningRate;
         b.batchSize = batchSize;
         b.seed = seed;
+        b.corruption = corruption;
         return b;
     }
 
@@ -201,6 +214,7 @@ public record VaeConfig(
         private double learningRate = 1e-3;
         private int batchSize = 128;
         private long seed = 42;
+        private Corruption corruption = Corruption.NONE;
 
         private Builder() {
         }
@@ -289,6 +303,12 @@ public record VaeConfig(
             return this;
         }
 
+        /** Makes a denoising model: training corrupts the encoder's input this way. */
+        public Builder optCorruption(Corruption corruption) {
+            this.corruption = corruption;
+            return this;
+        }
+
         public VaeConfig build() {
             List<Integer> decoder = decoderHidden;
             if (decoder == null && encoderHidden != null) {
@@ -297,7 +317,7 @@ public record VaeConfig(
             }
             return new VaeConfig(channels, height, width, architecture, encoderHidden, decoder, convChannels,
                     activation, latentSize, likelihood, gaussianVariance, kind, beta, warmupEpochs, learningRate,
-                    batchSize, seed);
+                    batchSize, seed, corruption);
         }
     }
 }

@@ -72,7 +72,8 @@ public final class Vae implements AutoCloseable {
         SameDiff sd = VaeGraph.build(config, dataType);
         sd.setTrainingConfig(TrainingConfig.builder()
                 .updater(Trainer.adam(config))
-                .dataSetFeatureMapping(VaeNames.X)
+                .dataSetFeatureMapping(config.denoising() ? new String[] {VaeNames.X, VaeNames.X_CLEAN}
+                        : new String[] {VaeNames.X})
                 .markLabelsUnused()
                 .build());
         return new Vae(config, sd, dataType, 0);

@@ -75,7 +75,9 @@ final class VaeGraph {
             zEps = sd.identity(VaeNames.Z_EPS, mu);
         }
 
-        SDVariable reconTrain = reconstructionNll(x, decoder(zTrain, VaeNames.TRAIN_PREFIX),
+        // a denoising model's encoder sees the corrupted x; its likelihood scores the clean image
+        SDVariable target = config.denoising() ? sd.placeHolder(VaeNames.X_CLEAN, dataType, -1, d) : x;
+        SDVariable reconTrain = reconstructionNll(target, decoder(zTrain, VaeNames.TRAIN_PREFIX),
                 VaeNames.RECON_TRAIN, VaeNames.TRAIN_PREFIX);
         lossOf(reconTrain, kl, beta, VaeNames.LOSS);
 

@@ -21,6 +21,11 @@ public final class VaeNames {
     public static final String Z_IN = "z_in";
     /** Placeholder: the inputs whose likelihood under {@link #Z_IN} is wanted, shape [n, inputSize]. */
     public static final String X_TARGET = "x_target";
+    /**
+     * Placeholder of denoising models only: the clean images the training branch's likelihood scores, while
+     * {@link #X} holds their corrupted versions, shape [batch, inputSize].
+     */
+    public static final String X_CLEAN = "x_clean";
     /** Constant: the current KL weight. */
     public static final String BETA = "beta";
 

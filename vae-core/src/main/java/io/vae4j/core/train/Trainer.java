@@ -150,8 +150,8 @@ public final class Trainer implements AutoCloseable {
             }
             long index = 0;
             while (data.hasNext()) {
-                Compiled step = direct == null ? nextBatch(data.next(), index++, b)
-                        : nextBatch(direct, staging, index++, b);
+                Compiled step = direct == null ? nextBatch(data.next(), index++, epoch, b)
+                        : nextBatch(direct, staging, index++, epoch, b);
                 int n = (int) step.input.size(0);
                 step.step.run();
                 int iteration = update(adam, epoch, heap);
@@ -193,6 +193,9 @@ public final class Trainer implements AutoCloseable {
         Buffers b = buffers;
         Compiled c = step((int) x.size(0), b);
         c.input.assign(x);
+        if (c.clean != null) {
+            c.clean.assign(x); // profiled without corruption: the same ops, the same time
+        }
         Adam adam = adam(config);
         long[] nanos = new long[c.step.size()];
         long adamNanos = 0;
@@ -278,19 +281,50 @@ public final class Trainer implements AutoCloseable {
      * cores each parallel op then waits for a core (measured on 2 cores: 14 ms per step with a prefetch thread, 11
      * without).
      */
-    private Compiled nextBatch(DataSet ds, long index, Buffers b) {
+    private Compiled nextBatch(DataSet ds, long index, int epoch, Buffers b) {
         INDArray x = Inputs.flat(ds.getFeatures(), config, dataType, "training batch " + index);
-        Compiled step = step(checkedSize(x.size(0), index), b);
+        int n = checkedSize(x.size(0), index);
+        if (config.denoising()) {
+            return denoisingBatch(x.castTo(DataType.FLOAT).dup('c').reshape(-1).toFloatVector(), n, index, epoch, b);
+        }
+        Compiled step = step(n, b);
         step.input.assign(x);
         return step;
     }
 
     /** The same from an iterator that writes its features into {@code staging}: no per-batch arrays. */
-    private Compiled nextBatch(DirectFeatures data, float[] staging, long index, Buffers b) {
+    private Compiled nextBatch(DirectFeatures data, float[] staging, long index, int epoch, Buffers b) {
         int n = checkedSize(data.nextFeatures(staging), index);
+        if (config.denoising()) {
+            return denoisingBatch(staging, n, index, epoch, b);
+        }
         Compiled step = step(n, b);
         Inputs.copyChecked(staging, n * (int) config.inputSize(), step.input, "training batch " + index);
         return step;
+    }
+
+    /**
+     * A denoising model's batch: the clean images into the likelihood's input, then a corrupted copy (drawn from
+     * {@link #corruptionSeed}) into the encoder's, both by way of float. Overwrites {@code clean} with the
+     * corrupted images.
+     */
+    private Compiled denoisingBatch(float[] clean, int n, long index, int epoch, Buffers b) {
+        Compiled step = step(n, b);
+        int length = n * config.inputSize();
+        String what = "training batch " + index;
+        Inputs.copyChecked(clean, length, step.clean, what);
+        config.corruption().apply(clean, length, new java.util.SplittableRandom(corruptionSeed(config.seed(), epoch,
+                index)));
+        Inputs.copyChecked(clean, length, step.input, what);
+        return step;
+    }
+
+    /**
+     * Seed of the corruption of one training batch of a denoising model: a fixed mix of the model seed, the epoch
+     * and the batch's index in it, so a resumed run corrupts exactly as the uninterrupted one.
+     */
+    public static long corruptionSeed(long seed, int epoch, long batch) {
+        return epochSeed(seed ^ 0x6A09E667F3BCC909L, epoch) * 0x9E3779B97F4A7C15L + batch;
     }
 
     private int checkedSize(long n, long index) {
@@ -358,6 +392,9 @@ public final class Trainer implements AutoCloseable {
         for (Compiled c : steps.values()) {
             c.step.close();
             c.input.close();
+            if (c.clean != null) {
+                c.clean.close();
+            }
         }
         steps.clear();
         for (INDArray a : new INDArray[] {buffers.params, buffers.grads, buffers.m, buffers.v}) {
@@ -379,7 +416,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** A compiled step with its input buffer and the loss terms it computes. */
-    private record Compiled(CompiledGraph step, INDArray input, INDArray recon, INDArray kl) {
+    private record Compiled(CompiledGraph step, INDArray input, INDArray clean, INDArray recon, INDArray kl) {
     }
 
     private Compiled step(int n, Buffers b) {
@@ -390,6 +427,10 @@ public final class Trainer implements AutoCloseable {
         INDArray input = Nd4j.create(dataType, n, config.inputSize());
         Map<String, INDArray> leaves = new HashMap<>();
         leaves.put(VaeNames.X, input);
+        INDArray clean = config.denoising() ? Nd4j.create(dataType, n, config.inputSize()) : null;
+        if (clean != null) {
+            leaves.put(VaeNames.X_CLEAN, clean);
+        }
         leaves.put(VaeNames.BETA, sd.getVariable(VaeNames.BETA).getArr());
         SameDiff grad = gradientFunction();
         Map<String, INDArray> bound = new HashMap<>();
@@ -409,7 +450,7 @@ public final class Trainer implements AutoCloseable {
         bernoulliLogitGradient(grad).ifPresent(f -> fused.put(f.output(), f));
         CompiledGraph step = CompiledGraph.compile(grad, leaves, bound, wanted, fused);
         LOG.debug("compiled the training step for batches of {}: {} ops", n, step.size());
-        c = new Compiled(step, input, step.value(VaeNames.RECON_TRAIN),
+        c = new Compiled(step, input, clean, step.value(VaeNames.RECON_TRAIN),
                 config.variational() ? step.value(VaeNames.KL) : null);
         steps.put(n, c);
         return c;
@@ -437,7 +478,8 @@ public final class Trainer implements AutoCloseable {
             return java.util.Optional.empty(); // another use of the logits: keep SameDiff's own gradient
         }
         return java.util.Optional.of(new CompiledGraph.Fused(logitGrad.name(),
-                List.of(logits, VaeNames.X, reconGrad.name()), (in, out, scratch) -> {
+                List.of(logits, config.denoising() ? VaeNames.X_CLEAN : VaeNames.X, reconGrad.name()),
+                (in, out, scratch) -> {
                     INDArray rowGrad = in[2].reshape(in[2].length(), 1);
                     return List.of(new org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid(in[0], out),
                             new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp(out, in[1], out),

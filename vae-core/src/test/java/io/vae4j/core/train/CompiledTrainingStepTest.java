@@ -85,6 +85,45 @@ class CompiledTrainingStepTest {
         }
     }
 
+    /**
+     * A denoising model: the compiled step corrupts each batch with {@link Trainer#corruptionSeed} and scores the
+     * clean one; SameDiff.fit given the same corrupted and clean batches ends with the same parameters.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"gaussian:0.4", "saltpepper:0.2", "mask:0.3"})
+    void denoisingStepsEqualSameDiffFitOnTheSameCorruptedBatches(String corruption) {
+        VaeConfig config = VaeConfig.builder().setInputSize(12).setLatentSize(3).optEncoderHidden(List.of(7))
+                .optBatchSize(BATCH).optSeed(8).optLearningRate(0.01)
+                .optCorruption(io.vae4j.core.config.Corruption.parse(corruption)).build();
+        INDArray x = TestData.binaryPatterns(EXAMPLES, config.inputSize(), 3, 17).castTo(DataType.DOUBLE).muli(0.5)
+                .addi(0.25); // exact in float: batches pass through float on their way in
+        try (Vae compiled = Vae.create(config, DataType.DOUBLE); Vae reference = Vae.create(config, DataType.DOUBLE)) {
+            SameDiff ref = reference.graph();
+            for (int epoch = 0; epoch < 2; epoch++) {
+                compiled.fit(TestData.iterator(x, BATCH), 1);
+                Nd4j.getRandom().setSeed(Trainer.epochSeed(config.seed(), epoch));
+                long batch = 0;
+                for (long i = 0; i < EXAMPLES; i += BATCH) {
+                    INDArray clean = x.get(NDArrayIndex.interval(i, Math.min(i + BATCH, EXAMPLES)), NDArrayIndex.all())
+                            .dup();
+                    float[] values = clean.castTo(DataType.FLOAT).reshape(-1).toFloatVector();
+                    config.corruption().apply(values, values.length,
+                            new java.util.SplittableRandom(Trainer.corruptionSeed(config.seed(), epoch, batch++)));
+                    INDArray corrupted = Nd4j.createFromArray(values).reshape(clean.shape()).castTo(DataType.DOUBLE);
+                    Trainer.withStdoutMuted(() -> ref.fit(new MultiDataSet(new INDArray[] {corrupted, clean}, null)));
+                }
+                for (String p : params(ref)) {
+                    INDArray want = ref.getVariable(p).getArr();
+                    INDArray got = compiled.graph().getVariable(p).getArr();
+                    double diff = want.sub(got).amaxNumber().doubleValue();
+                    assertTrue(diff <= 1e-10 * Math.max(1, want.amaxNumber().doubleValue()), corruption + ": epoch "
+                            + epoch + " parameter " + p + " differs from SameDiff.fit's by " + diff);
+                }
+            }
+            assertTrue(movedFromInit(config, DataType.DOUBLE, compiled) > 1e-3);
+        }
+    }
+
     private static double movedFromInit(VaeConfig config, DataType dt, Vae trained) {
         double moved = 0;
         try (Vae init = Vae.create(config, dt)) {
