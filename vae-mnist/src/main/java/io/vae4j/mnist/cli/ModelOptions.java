@@ -2,6 +2,7 @@ package io.vae4j.mnist.cli;
 
 import io.vae4j.core.config.Activation;
 import io.vae4j.core.config.Architecture;
+import io.vae4j.core.config.Corruption;
 import io.vae4j.core.config.Likelihood;
 import io.vae4j.core.config.ModelKind;
 import io.vae4j.core.config.VaeConfig;
@@ -26,6 +27,13 @@ public final class ModelOptions {
             + "(z = mu, no KL). Default: ${DEFAULT-VALUE}. (--model always names a trained model.)",
             defaultValue = "vae")
     ModelKind kind;
+
+    @Option(names = "--corrupt", paramLabel = "KIND:LEVEL", defaultValue = "none",
+            converter = CorruptionConverter.class,
+            description = "Train a denoising model: the encoder sees the image corrupted by gaussian:SIGMA (added "
+                    + "noise, clipped to [0,1]), saltpepper:P or mask:P (pixels set to 0), drawn afresh each epoch; "
+                    + "the likelihood scores the clean image. Default: ${DEFAULT-VALUE}.")
+    Corruption corrupt;
 
     @Option(names = "--arch", paramLabel = "mlp|conv", description = "Encoder/decoder: fully connected, or conv2d "
             + "encoder and deconv2d decoder. Default: ${DEFAULT-VALUE}.", defaultValue = "mlp")
@@ -121,7 +129,7 @@ public final class ModelOptions {
                 .optKind(kind).optArchitecture(architecture).optEncoderHidden(hidden).optConvChannels(convChannels)
                 .optActivation(activation).optLikelihood(likelihood).optGaussianVariance(gaussianVariance)
                 .optBeta(beta).optWarmupEpochs(warmup).optLearningRate(learningRate).optBatchSize(batchSize)
-                .optSeed(seed);
+                .optSeed(seed).optCorruption(corrupt);
         if (decoderHidden != null) {
             b.optDecoderHidden(decoderHidden);
         }
@@ -139,7 +147,8 @@ public final class ModelOptions {
             Map.entry("--latent", VaeConfig::latentSize), Map.entry("--likelihood", VaeConfig::likelihood),
             Map.entry("--gaussian-variance", VaeConfig::gaussianVariance), Map.entry("--beta", VaeConfig::beta),
             Map.entry("--warmup", VaeConfig::warmupEpochs), Map.entry("--batch-size", VaeConfig::batchSize),
-            Map.entry("--lr", VaeConfig::learningRate), Map.entry("--seed", VaeConfig::seed));
+            Map.entry("--lr", VaeConfig::learningRate), Map.entry("--seed", VaeConfig::seed),
+            Map.entry("--corrupt", VaeConfig::corruption));
 
     /** For each flag that sets a data setting of the run, that setting. */
     static final Map<String, java.util.function.Function<RunSettings, Object>> SETTINGS_FIELDS = Map.of(
@@ -188,5 +197,17 @@ public final class ModelOptions {
             }
         }
         return message;
+    }
+
+    /** Reads --corrupt and --noise values, a bad one as one line saying what is accepted. */
+    static final class CorruptionConverter implements CommandLine.ITypeConverter<Corruption> {
+        @Override
+        public Corruption convert(String value) {
+            try {
+                return Corruption.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

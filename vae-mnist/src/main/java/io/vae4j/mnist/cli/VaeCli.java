@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
         description = "Variational autoencoders on MNIST with Deeplearning4j (SameDiff).",
         subcommands = {TrainCommand.class, EvaluateCommand.class, SampleCommand.class, ReconstructCommand.class,
             InterpolateCommand.class, LatentCommand.class, AnomalyCommand.class, CompareCommand.class,
-            ArithmeticCommand.class,
+            ArithmeticCommand.class, DenoiseCommand.class,
             ReportCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
 public final class VaeCli implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(VaeCli.class);

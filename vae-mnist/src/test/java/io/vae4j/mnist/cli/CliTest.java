@@ -273,6 +273,75 @@ class CliTest {
         }
     }
 
+    /**
+     * A denoising model trains with --corrupt (kept in the model, refused if changed on resume); denoise defaults to
+     * that corruption and its psnr_corrupted equals the PSNR recomputed here from the same seeded corruption.
+     */
+    @Test
+    void denoisingTrainsAndDenoiseMeasuresPsnr() throws IOException {
+        Path dn = root.resolve("denoising");
+        CliRunner.Run t = CliRunner.run(concat(new String[] {"train", "--data", data.toString(), "--out",
+            dn.toString(), "--epochs", "1", "--corrupt", "saltpepper:0.2"}, SMALL));
+        assertEquals(0, t.exitCode(), t.err());
+        try (io.vae4j.core.model.Vae vae = io.vae4j.core.model.Vae.load(dn.resolve("model.vae"))) {
+            assertEquals(io.vae4j.core.config.Corruption.parse("saltpepper:0.2"), vae.config().corruption());
+        }
+        CliRunner.Run changed = CliRunner.run(concat(new String[] {"train", "--data", data.toString(), "--resume",
+            dn.toString(), "--epochs", "2", "--corrupt", "mask:0.2"}, SMALL));
+        assertEquals(2, changed.exitCode());
+        assertTrue(changed.err().contains("--corrupt cannot be changed when resuming"), changed.err());
+
+        Path dir = root.resolve("denoise-out");
+        CliRunner.Run r = CliRunner.run("denoise", "--model", dn.toString(), "--data", data.toString(), "--out",
+                dir.toString(), "--test-limit", "40", "-n", "7", "--seed", "5");
+        assertEquals(0, r.exitCode(), r.err());
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("denoise.json").toFile());
+        assertEquals("saltpepper:0.2", json.get("noise").asText());
+        assertEquals("saltpepper:0.2", json.get("model_corruption").asText());
+        assertEquals(40, json.get("images").asInt());
+        assertEquals(5, json.get("seed").asLong());
+        for (String k : new String[] {"psnr_corrupted", "psnr_denoised", "psnr_median3"}) {
+            assertTrue(Double.isFinite(json.get(k).asDouble()), k);
+        }
+        io.vae4j.mnist.data.MnistSplit test = MnistFiles.test(data);
+        float[] clean = test.features(java.util.stream.IntStream.range(0, 40).toArray()).reshape(-1).toFloatVector();
+        float[] noisy = clean.clone();
+        io.vae4j.core.config.Corruption.parse("saltpepper:0.2").apply(noisy, noisy.length,
+                new java.util.SplittableRandom(5));
+        double psnr = 0;
+        for (int i = 0; i < 40; i++) {
+            double se = 0;
+            for (int j = 0; j < 784; j++) {
+                double d = (double) clean[i * 784 + j] - noisy[i * 784 + j];
+                se += d * d;
+            }
+            psnr += 10 * Math.log10(784 / Math.max(se, 784e-10));
+        }
+        assertEquals(psnr / 40, json.get("psnr_corrupted").asDouble(), 1e-9);
+        assertEquals(7 * 84 + 8 * 2, ImageIO.read(dir.resolve("denoise.png").toFile()).getWidth());
+        assertEquals(3 * 84 + 4 * 2, ImageIO.read(dir.resolve("denoise.png").toFile()).getHeight());
+
+        // an ordinary model is denoised against gaussian:0.5 unless told otherwise
+        CliRunner.Run plain = CliRunner.run("denoise", "--model", run.toString(), "--data", data.toString(), "--out",
+                dir.toString(), "--test-limit", "20");
+        assertEquals(0, plain.exitCode(), plain.err());
+        assertTrue(plain.out().startsWith("Denoising gaussian:0.5 on 20 test images (model trained with none)"),
+                plain.out());
+
+        String[][] bad = {{"train", "--corrupt", "blur:1"}, {"train", "--corrupt", "gaussian:9"},
+            {"denoise", "--model", run.toString(), "--noise", "none"}, {"denoise", "--model", run.toString(),
+                "--noise", "mask:2"}};
+        String[] says = {"unknown corruption 'blur:1': use gaussian:SIGMA, saltpepper:P, mask:P or none",
+            "gaussian corruption's level (the noise's standard deviation) must be in (0, 5], got 9.0",
+            "--noise none leaves nothing to denoise", "must be in (0, 1], got 2.0"};
+        for (int i = 0; i < bad.length; i++) {
+            CliRunner.Run b = CliRunner.run(concat(bad[i], "--data", data.toString()));
+            assertEquals(2, b.exitCode(), String.join(" ", bad[i]));
+            assertTrue(b.err().contains(says[i]), b.err());
+        }
+    }
+
     @Test
     void anomalyReportsAnAucForTheHeldOutDigit() throws IOException {
         Path dir = root.resolve("anomaly");
