@@ -29,6 +29,7 @@ import java.util.List;
  * @param learningRate     Adam learning rate
  * @param batchSize        training mini-batch size, also the largest batch one training step accepts
  * @param seed             seed of initialisation, training noise and shuffling
+ * @param classes          CVAE only: the number of labels, one-hot after the pixels (0 for the other kinds)
  * @param corruption       for a denoising model, how training corrupts the encoder's input (the likelihood
  *                         scores the clean image); {@link Corruption#NONE} otherwise (and when absent from a saved
  *                         configuration)
@@ -49,6 +50,7 @@ public record VaeConfig(
         double learningRate,
         int batchSize,
         long seed,
+        int classes,
         Corruption corruption) {
 
     /** Largest accepted size of any one dimension or layer, to catch typos before they allocate gigabytes. */
@@ -100,6 +102,32 @@ public record VaeConfig(
         if (corruption == null) {
             corruption = Corruption.NONE;
         }
+        if (kind == ModelKind.CVAE) {
+            if (classes < 2 || classes > MAX_SIZE) {
+                throw invalid("classes", "in [2, " + MAX_SIZE + "] for the conditional VAE", classes);
+            }
+            if (corruption.active()) {
+                throw new IllegalArgumentException("a conditional VAE (kind CVAE) cannot be trained as a denoising "
+                        + "model in this version; drop the corruption or use kind VAE");
+            }
+        } else {
+            classes = 0; // only a conditional model has labels
+        }
+    }
+
+    /** Whether encoder and decoder receive a one-hot label (the conditional VAE). */
+    public boolean conditional() {
+        return kind == ModelKind.CVAE;
+    }
+
+    /** Values per example the model takes: the pixels, followed for a conditional model by the one-hot label. */
+    public int featureSize() {
+        return inputSize() + classes;
+    }
+
+    /** Values per row the decoder takes: z, followed for a conditional model by the one-hot label. */
+    public int decoderInputSize() {
+        return latentSize + classes;
     }
 
     /** Whether this is a denoising model: training corrupts the encoder's input. */
@@ -114,7 +142,7 @@ public record VaeConfig(
 
     /** Whether the model has a stochastic latent code and a KL term. */
     public boolean variational() {
-        return kind == ModelKind.VAE;
+        return kind != ModelKind.AE;
     }
 
     /**
@@ -157,6 +185,7 @@ public record VaeConfig(
         b.batchSize = batchSize;
         b.seed = seed;
         b.corruption = corruption;
+        b.classes = classes == 0 ? 10 : classes;
         return b;
     }
 
@@ -215,6 +244,7 @@ public record VaeConfig(
         private int batchSize = 128;
         private long seed = 42;
         private Corruption corruption = Corruption.NONE;
+        private int classes = 10;
 
         private Builder() {
         }
@@ -303,6 +333,12 @@ public record VaeConfig(
             return this;
         }
 
+        /** CVAE only: the number of labels (default 10, the digits). */
+        public Builder optClasses(int classes) {
+            this.classes = classes;
+            return this;
+        }
+
         /** Makes a denoising model: training corrupts the encoder's input this way. */
         public Builder optCorruption(Corruption corruption) {
             this.corruption = corruption;
@@ -317,7 +353,7 @@ public record VaeConfig(
             }
             return new VaeConfig(channels, height, width, architecture, encoderHidden, decoder, convChannels,
                     activation, latentSize, likelihood, gaussianVariance, kind, beta, warmupEpochs, learningRate,
-                    batchSize, seed, corruption);
+                    batchSize, seed, classes, corruption);
         }
     }
 }

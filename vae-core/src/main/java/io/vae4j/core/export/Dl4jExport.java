@@ -82,29 +82,48 @@ public final class Dl4jExport {
      * @return the files written
      */
     public static List<Path> write(Vae vae, Path dir, double testNegElbo) throws IOException {
-        Files.createDirectories(dir);
         VaeConfig c = vae.config();
+        if (c.conditional() && c.architecture() == Architecture.CONV) {
+            throw new IllegalArgumentException("a conditional conv model cannot be exported as stock DL4J networks: "
+                    + "its label joins the encoder after the conv layers, which a feed-forward input cannot carry "
+                    + "(export a conditional MLP model, or an unconditional conv model)");
+        }
+        Files.createDirectories(dir);
         String version = io.vae4j.core.io.ProjectVersion.get();
         List<Integer> shape = List.of(c.channels(), c.height(), c.width());
         java.util.ArrayList<Path> written = new java.util.ArrayList<>();
         Path enc = dir.resolve(ENCODER_FILE);
         writeZip(encoder(vae), enc, new ExportMetadata(ExportMetadata.ENCODER, c.latentSize(), c.likelihood().name(),
-                shape, c.kind().name(), c.architecture().name(), vae.epochsDone(), testNegElbo, version));
+                shape, c.kind().name(), c.architecture().name(), vae.epochsDone(), testNegElbo, version, c.classes(),
+                extraInput(c, ExportMetadata.ENCODER)));
         written.add(enc);
         Path dec = dir.resolve(DECODER_FILE);
         writeZip(decoder(vae), dec, new ExportMetadata(ExportMetadata.DECODER, c.latentSize(), c.likelihood().name(),
-                shape, c.kind().name(), c.architecture().name(), vae.epochsDone(), testNegElbo, version));
+                shape, c.kind().name(), c.architecture().name(), vae.epochsDone(), testNegElbo, version, c.classes(),
+                extraInput(c, ExportMetadata.DECODER)));
         written.add(dec);
         if (supportsDl4jVae(c)) {
             Path v = dir.resolve(DL4J_VAE_FILE);
             writeZip(dl4jVae(vae), v, new ExportMetadata(ExportMetadata.DL4J_VAE, c.latentSize(),
                     c.likelihood().name(), shape, c.kind().name(), c.architecture().name(), vae.epochsDone(),
-                    testNegElbo, version));
+                    testNegElbo, version, c.classes(), null));
             written.add(v);
         } else {
             Files.deleteIfExists(dir.resolve(DL4J_VAE_FILE));
         }
         return written;
+    }
+
+    /** For a conditional model's metadata: what the networks' extra input is. */
+    private static String extraInput(VaeConfig c, String role) {
+        if (!c.conditional()) {
+            return null;
+        }
+        return ExportMetadata.ENCODER.equals(role)
+                ? "the one-hot label (" + c.classes() + " values) after the " + c.inputSize() + " pixels: input width "
+                        + c.featureSize()
+                : "the one-hot label (" + c.classes() + " values) after z (" + c.latentSize() + " values): input "
+                        + "width " + c.decoderInputSize();
     }
 
     /** Whether {@link #dl4jVae} can represent the model: a VAE with an MLP encoder and decoder. */
@@ -113,7 +132,10 @@ public final class Dl4jExport {
                 && !c.decoderHidden().isEmpty();
     }
 
-    /** The encoder as a ComputationGraph: input "x" [n, inputSize], outputs "mu" and "logvar" [n, latentSize]. */
+    /**
+     * The encoder as a ComputationGraph: input "x" [n, featureSize] (the pixels, then a conditional model's one-hot
+     * label), outputs "mu" and "logvar" [n, latentSize].
+     */
     public static ComputationGraph encoder(Vae vae) {
         VaeConfig c = vae.config();
         SameDiff sd = vae.graph();
@@ -144,7 +166,7 @@ public final class Dl4jExport {
         }
         g.setInputTypes(c.architecture() == Architecture.CONV
                 ? InputType.convolutionalFlat(c.height(), c.width(), c.channels())
-                : InputType.feedForward(c.inputSize()));
+                : InputType.feedForward(c.featureSize()));
         ComputationGraph net = new ComputationGraph(g.build());
         net.init();
         if (c.architecture() == Architecture.CONV) {
@@ -162,13 +184,16 @@ public final class Dl4jExport {
         return net;
     }
 
-    /** The decoder as a MultiLayerNetwork: z [n, latentSize] to pixel means [n, inputSize]. */
+    /**
+     * The decoder as a MultiLayerNetwork: z [n, latentSize] (followed by a conditional model's one-hot label) to pixel
+     * means [n, inputSize].
+     */
     public static MultiLayerNetwork decoder(Vae vae) {
         VaeConfig c = vae.config();
         SameDiff sd = vae.graph();
         NeuralNetConfiguration.ListBuilder b = base(c).list();
         int layer = 0;
-        long width = c.latentSize();
+        long width = c.decoderInputSize();
         for (int h : c.decoderHidden()) {
             b.layer(layer++, new DenseLayer.Builder().nIn(width).nOut(h).activation(activation(c)).build());
             width = h;

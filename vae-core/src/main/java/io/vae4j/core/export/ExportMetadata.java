@@ -11,14 +11,17 @@ import java.util.List;
  * @param latentSize     dimension of z
  * @param likelihood     BERNOULLI (decoder outputs probabilities) or GAUSSIAN (decoder outputs means)
  * @param inputShape     channels, height, width of one input; inputs are flattened to their product
- * @param kind           VAE, or AE (the encoder then has only the mu output)
+ * @param kind           VAE, CVAE, or AE (the encoder then has only the mu output)
  * @param architecture   MLP or CONV
  * @param epochs         epochs the model was trained
  * @param testNegElbo    test -ELBO in nats per image when the model was exported, or NaN if unknown
  * @param projectVersion the version of this project that wrote the file
+ * @param classes        CVAE: the number of labels; 0 for the other kinds
+ * @param extraInput     CVAE: what the extra input is and where it goes; null for the other kinds
  */
 public record ExportMetadata(String role, int latentSize, String likelihood, List<Integer> inputShape, String kind,
-                             String architecture, int epochs, double testNegElbo, String projectVersion) {
+                             String architecture, int epochs, double testNegElbo, String projectVersion, int classes,
+                             String extraInput) {
     public static final String ENCODER = "encoder";
     public static final String DECODER = "decoder";
     public static final String DL4J_VAE = "dl4j-vae";

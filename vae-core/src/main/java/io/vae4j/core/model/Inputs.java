@@ -15,14 +15,16 @@ public final class Inputs {
         if (x == null) {
             throw new IllegalArgumentException(what + " is null");
         }
-        long d = c.inputSize();
+        long d = c.featureSize();
         boolean flat = x.rank() == 2 && x.size(1) == d;
-        boolean image = x.rank() == 4 && x.size(1) == c.channels() && x.size(2) == c.height()
+        boolean image = !c.conditional() && x.rank() == 4 && x.size(1) == c.channels() && x.size(2) == c.height()
                 && x.size(3) == c.width();
         boolean single = x.rank() == 1 && x.length() == d;
         if (!flat && !image && !single) {
-            throw new IllegalArgumentException(what + " must have shape [n, " + d + "] or [n, " + c.channels() + ", "
-                    + c.height() + ", " + c.width() + "], got " + Arrays.toString(x.shape()));
+            throw new IllegalArgumentException(what + " must have shape " + (c.conditional() ? "[n, " + d + "] ("
+                    + c.inputSize() + " pixels, then the one-hot label of " + c.classes() + ")" : "[n, " + d
+                    + "] or [n, " + c.channels() + ", " + c.height() + ", " + c.width() + "]") + ", got "
+                    + Arrays.toString(x.shape()));
         }
         INDArray out = flat ? x : x.reshape('c', single ? 1 : x.size(0), d);
         if (out.dataType() != dataType) {
@@ -98,10 +100,11 @@ public final class Inputs {
 
     /** Latent codes as [n, latentSize] in the model's data type. */
     public static INDArray latent(INDArray z, VaeConfig c, DataType dataType) {
-        long l = c.latentSize();
+        long l = c.decoderInputSize();
         if (z == null || !(z.rank() == 2 && z.size(1) == l || z.rank() == 1 && z.length() == l)) {
-            throw new IllegalArgumentException("latent codes must have shape [n, " + l + "], got "
-                    + (z == null ? "null" : Arrays.toString(z.shape())));
+            throw new IllegalArgumentException("latent codes must have shape [n, " + l + "]"
+                    + (c.conditional() ? " (z of " + c.latentSize() + ", then the one-hot label of " + c.classes()
+                    + ")" : "") + ", got " + (z == null ? "null" : Arrays.toString(z.shape())));
         }
         INDArray out = z.rank() == 1 ? z.reshape(1, l) : z;
         if (!Double.isFinite(out.sumNumber().doubleValue())) {

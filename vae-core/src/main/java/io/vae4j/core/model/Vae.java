@@ -280,19 +280,107 @@ public final class Vae implements AutoCloseable {
         return inference.single(Map.of(VaeNames.Z_IN, Inputs.latent(z, config, dataType)), VaeNames.MEAN_Z);
     }
 
-    /** n images decoded from z ~ N(0, I), drawn from a generator seeded with {@code seed}. */
+    /**
+     * n images decoded from z ~ N(0, I), drawn from a generator seeded with {@code seed}. A conditional model
+     * draws the labels in turn: image i has label i mod classes.
+     */
     public INDArray sample(int n, long seed) {
+        int[] labels = new int[Math.max(0, n)];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = config.conditional() ? i % config.classes() : 0;
+        }
+        return sample(n, seed, labels);
+    }
+
+    /**
+     * n images of one label decoded from z ~ N(0, I) (the same z as {@link #sample(int, long)} draws).
+     *
+     * @throws IllegalArgumentException if the model is not conditional or the label is out of range
+     */
+    public INDArray sample(int n, long seed, int label) {
+        requireLabel(label);
+        int[] labels = new int[Math.max(0, n)];
+        java.util.Arrays.fill(labels, label);
+        return sample(n, seed, labels);
+    }
+
+    private INDArray sample(int n, long seed, int[] labels) {
         if (n < 1) {
             throw new IllegalArgumentException("n must be >= 1, got " + n);
         }
         try (Noise rng = new Noise(seed)) {
-            return decode(noise(rng, n));
+            INDArray z = noise(rng, n);
+            return decode(config.conditional() ? withLabels(z, labels) : z);
         }
     }
 
-    /** Reconstructions: pixel means decoded from the posterior means of x. */
+    /**
+     * The decoder input of a conditional model: each row of z ([n, latentSize]) followed by the one-hot label,
+     * [n, latentSize + classes].
+     */
+    public INDArray withLabels(INDArray z, int[] labels) {
+        if (!config.conditional()) {
+            throw new IllegalArgumentException("this model is not conditional (kind " + config.kind()
+                    + "): its decoder takes z alone");
+        }
+        if (z.size(0) != labels.length) {
+            throw new IllegalArgumentException(z.size(0) + " codes but " + labels.length + " labels");
+        }
+        INDArray out = Nd4j.create(dataType, labels.length, config.decoderInputSize());
+        out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, config.latentSize())).assign(z);
+        for (int i = 0; i < labels.length; i++) {
+            requireLabel(labels[i]);
+            out.putScalar(i, config.latentSize() + labels[i], 1.0);
+        }
+        return out;
+    }
+
+    /** The inputs of a conditional model: each image row followed by its one-hot label, [n, featureSize]. */
+    public INDArray withLabelsIn(INDArray pixels, int[] labels) {
+        if (!config.conditional()) {
+            throw new IllegalArgumentException("this model is not conditional (kind " + config.kind()
+                    + "): its input is the pixels alone");
+        }
+        INDArray x = pixels.reshape(pixels.size(0), -1);
+        if (x.size(1) != config.inputSize() || x.size(0) != labels.length) {
+            throw new IllegalArgumentException("need [n, " + config.inputSize() + "] pixels and n labels, got "
+                    + java.util.Arrays.toString(pixels.shape()) + " and " + labels.length);
+        }
+        INDArray out = Nd4j.create(dataType, labels.length, config.featureSize());
+        out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, config.inputSize())).assign(x);
+        for (int i = 0; i < labels.length; i++) {
+            requireLabel(labels[i]);
+            out.putScalar(i, config.inputSize() + labels[i], 1.0);
+        }
+        return out;
+    }
+
+    private void requireLabel(int label) {
+        if (!config.conditional()) {
+            throw new IllegalArgumentException("this model is not conditional (kind " + config.kind()
+                    + "); only a model trained with --kind cvae generates a chosen digit");
+        }
+        if (label < 0 || label >= config.classes()) {
+            throw new IllegalArgumentException("label must be in [0, " + (config.classes() - 1) + "], got " + label);
+        }
+    }
+
+    /** The label part of conditional inputs [n, featureSize] (or null for a model that is not conditional). */
+    private INDArray labelsOf(INDArray xf) {
+        return config.conditional()
+                ? xf.get(NDArrayIndex.all(), NDArrayIndex.interval(config.inputSize(), config.featureSize()))
+                : null;
+    }
+
+    /** z followed by the labels' one-hot rows for a conditional model, else z. */
+    private INDArray decoderInput(INDArray z, INDArray labels) {
+        return labels == null ? z : Nd4j.hstack(z, labels.castTo(z.dataType()));
+    }
+
+    /** Reconstructions: pixel means decoded from the posterior means of x (for a conditional model, with x's labels). */
     public INDArray reconstruct(INDArray x) {
-        return decode(encode(x).mu());
+        INDArray xf = Inputs.flat(x, config, dataType, "inputs");
+        return decode(decoderInput(encode(xf).mu(), labelsOf(xf)));
     }
 
     /**
@@ -303,13 +391,19 @@ public final class Vae implements AutoCloseable {
         if (steps < 2) {
             throw new IllegalArgumentException("steps must be >= 2, got " + steps);
         }
-        INDArray za = encode(a).mu().castTo(DataType.DOUBLE);
-        INDArray zb = encode(b).mu().castTo(DataType.DOUBLE);
+        INDArray af = Inputs.flat(a, config, dataType, "first input");
+        INDArray bf = Inputs.flat(b, config, dataType, "second input");
+        INDArray za = encode(af).mu().castTo(DataType.DOUBLE);
+        INDArray zb = encode(bf).mu().castTo(DataType.DOUBLE);
         if (za.size(0) != 1 || zb.size(0) != 1) {
             throw new IllegalArgumentException("interpolate takes one input at each end, got " + za.size(0)
                     + " and " + zb.size(0));
         }
-        return decode(latentPath(za, zb, steps, mode).castTo(dataType));
+        INDArray path = latentPath(za, zb, steps, mode).castTo(dataType);
+        // a conditional model's label moves linearly from a's to b's along the way
+        INDArray labels = config.conditional() ? latentPath(labelsOf(af).castTo(DataType.DOUBLE),
+                labelsOf(bf).castTo(DataType.DOUBLE), steps, Interpolation.LINEAR).castTo(dataType) : null;
+        return decode(decoderInput(path, labels));
     }
 
     /** Codes along a linear or spherical path from za to zb ([1, L] each), [steps, L]. */
@@ -390,6 +484,8 @@ public final class Vae implements AutoCloseable {
             for (int g0 = 0; g0 < n; g0 += group) {
                 int g = Math.min(group, n - g0);
                 INDArray xg = xf.get(NDArrayIndex.interval(g0, g0 + g), NDArrayIndex.all());
+                INDArray pixels = config.conditional()
+                        ? xg.get(NDArrayIndex.all(), NDArrayIndex.interval(0, config.inputSize())) : xg;
                 Encoding enc = encode(xg);
                 LogSumExp[] acc = new LogSumExp[g];
                 for (int i = 0; i < g; i++) {
@@ -398,12 +494,18 @@ public final class Vae implements AutoCloseable {
                 for (int done = 0; done < k; done += chunk) {
                     int m = Math.min(chunk, k - done);
                     int rows = g * m;
-                    Inference.Compiled fn = inference.compiled(Map.of(VaeNames.Z_IN, enc.mu(), VaeNames.X_TARGET,
-                            xg), rows, VaeNames.NLL_Z);
-                    IwWork w = work.computeIfAbsent(rows, r -> new IwWork(r, l, dataType));
-                    w.prepare(g0, m, xg, enc, fn.inputs().get(VaeNames.X_TARGET));
+                    Inference.Compiled fn = inference.compiled(Map.of(VaeNames.Z_IN, decoderInput(enc.mu(),
+                            labelsOf(xg)), VaeNames.X_TARGET, pixels), rows, VaeNames.NLL_Z);
+                    IwWork w = work.computeIfAbsent(rows, r -> new IwWork(r, l, config.classes(), dataType));
+                    w.prepare(g0, m, pixels, labelsOf(xg), enc, fn.inputs().get(VaeNames.X_TARGET));
                     rng.fill(w.eps);
-                    INDArray z = fn.inputs().get(VaeNames.Z_IN);
+                    INDArray zIn = fn.inputs().get(VaeNames.Z_IN);
+                    INDArray z = zIn;
+                    if (config.conditional()) { // z, then each draw's label
+                        z = zIn.get(NDArrayIndex.all(), NDArrayIndex.interval(0, l));
+                        zIn.get(NDArrayIndex.all(), NDArrayIndex.interval(l, config.decoderInputSize()))
+                                .assign(w.labels);
+                    }
                     z.assign(w.eps).muli(w.sigma).addi(w.mu);
                     // log q(z|x) - log p(z) = sum(-1/2 (log 2pi + logvar + eps^2)) - sum(-1/2 (log 2pi + z^2))
                     w.tmp.assign(w.eps).muli(w.eps);
@@ -436,11 +538,14 @@ public final class Vae implements AutoCloseable {
         final INDArray eps;
         final INDArray sq;
         final INDArray tmp;
+        /** Conditional models: each row's one-hot label; else null. */
+        final INDArray labels;
         private int group = -1;
         private int draws = -1;
         private INDArray target;
 
-        IwWork(int rows, int latent, DataType dataType) {
+        IwWork(int rows, int latent, int classes, DataType dataType) {
+            labels = classes > 0 ? Nd4j.create(dataType, rows, classes) : null;
             mu = Nd4j.create(dataType, rows, latent);
             logVar = Nd4j.create(dataType, rows, latent);
             sigma = Nd4j.create(dataType, rows, latent);
@@ -450,7 +555,7 @@ public final class Vae implements AutoCloseable {
         }
 
         /** Each image's inputs and posterior parameters repeated m times, when the group or m changed. */
-        void prepare(int g0, int m, INDArray xg, Encoding enc, INDArray xTarget) {
+        void prepare(int g0, int m, INDArray xg, INDArray yg, Encoding enc, INDArray xTarget) {
             if (group == g0 && draws == m && target == xTarget) {
                 return;
             }
@@ -460,6 +565,9 @@ public final class Vae implements AutoCloseable {
                     draw(xTarget, g, m, j).assign(xg);
                     draw(mu, g, m, j).assign(enc.mu());
                     draw(logVar, g, m, j).assign(enc.logVar());
+                    if (labels != null) {
+                        draw(labels, g, m, j).assign(yg);
+                    }
                 }
             } else { // assign() does not broadcast a row in M2.1; a row-vector add does
                 for (int i = 0; i < g; i++) {
@@ -468,6 +576,9 @@ public final class Vae implements AutoCloseable {
                     xTarget.get(block, NDArrayIndex.all()).assign(0).addiRowVector(xg.getRow(i));
                     mu.get(block, NDArrayIndex.all()).assign(0).addiRowVector(enc.mu().getRow(i));
                     logVar.get(block, NDArrayIndex.all()).assign(0).addiRowVector(enc.logVar().getRow(i));
+                    if (labels != null) {
+                        labels.get(block, NDArrayIndex.all()).assign(0).addiRowVector(yg.getRow(i));
+                    }
                 }
             }
             sigma.assign(logVar).muli(0.5);
@@ -484,8 +595,10 @@ public final class Vae implements AutoCloseable {
 
         @Override
         public void close() {
-            for (INDArray a : new INDArray[] {mu, logVar, sigma, eps, sq, tmp}) {
-                a.close();
+            for (INDArray a : new INDArray[] {mu, logVar, sigma, eps, sq, tmp, labels}) {
+                if (a != null) {
+                    a.close();
+                }
             }
         }
     }

@@ -6,6 +6,7 @@ import io.vae4j.core.config.Likelihood;
 import io.vae4j.core.config.VaeConfig;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -47,10 +48,17 @@ final class VaeGraph {
     private SameDiff build() {
         int d = config.inputSize();
         int l = config.latentSize();
-        SDVariable x = sd.placeHolder(VaeNames.X, dataType, -1, d);
+        SDVariable input = sd.placeHolder(VaeNames.X, dataType, -1, config.featureSize());
+        // a conditional model's input is the pixels followed by the one-hot label
+        SDVariable x = input;
+        SDVariable y = null;
+        if (config.conditional()) {
+            x = input.get(SDIndex.all(), SDIndex.interval(0, d)).rename(VaeNames.PIXELS);
+            y = input.get(SDIndex.all(), SDIndex.interval(d, config.featureSize())).rename(VaeNames.LABEL);
+        }
         SDVariable beta = sd.constant(VaeNames.BETA, Nd4j.scalar(dataType, config.betaAt(0)));
 
-        SDVariable h = encoderTrunk(x);
+        SDVariable h = encoderTrunk(input, x, y);
         long trunkWidth = trunkWidth();
         SDVariable mu = dense(h, trunkWidth, l, "enc_mu", VaeNames.MU);
 
@@ -77,16 +85,16 @@ final class VaeGraph {
 
         // a denoising model's encoder sees the corrupted x; its likelihood scores the clean image
         SDVariable target = config.denoising() ? sd.placeHolder(VaeNames.X_CLEAN, dataType, -1, d) : x;
-        SDVariable reconTrain = reconstructionNll(target, decoder(zTrain, VaeNames.TRAIN_PREFIX),
+        SDVariable reconTrain = reconstructionNll(target, decoder(withLabel(zTrain, y), VaeNames.TRAIN_PREFIX),
                 VaeNames.RECON_TRAIN, VaeNames.TRAIN_PREFIX);
         lossOf(reconTrain, kl, beta, VaeNames.LOSS);
 
-        SDVariable outEps = decoder(zEps, VaeNames.EPS_PREFIX);
+        SDVariable outEps = decoder(withLabel(zEps, y), VaeNames.EPS_PREFIX);
         pixelMean(outEps, VaeNames.MEAN_EPS);
         SDVariable reconEps = reconstructionNll(x, outEps, VaeNames.RECON_EPS, VaeNames.EPS_PREFIX);
         lossOf(reconEps, kl, beta, VaeNames.LOSS_EPS);
 
-        SDVariable zIn = sd.placeHolder(VaeNames.Z_IN, dataType, -1, l);
+        SDVariable zIn = sd.placeHolder(VaeNames.Z_IN, dataType, -1, config.decoderInputSize());
         SDVariable xTarget = sd.placeHolder(VaeNames.X_TARGET, dataType, -1, d);
         SDVariable outZ = decoder(zIn, VaeNames.Z_PREFIX);
         pixelMean(outZ, VaeNames.MEAN_Z);
@@ -140,10 +148,18 @@ final class VaeGraph {
         return config.likelihood() == Likelihood.BERNOULLI ? sd.nn().sigmoid(name, out) : sd.identity(name, out);
     }
 
-    /** Encoder up to (not including) the mu and log-variance heads. */
-    private SDVariable encoderTrunk(SDVariable x) {
-        SDVariable h = x;
-        long width = config.inputSize();
+    /** z followed by the one-hot label for a conditional model (the decoder's input), else z. */
+    private SDVariable withLabel(SDVariable z, SDVariable y) {
+        return y == null ? z : sd.concat(1, z, y);
+    }
+
+    /**
+     * Encoder up to (not including) the mu and log-variance heads. An MLP reads the whole input (for a conditional
+     * model, pixels and label); conv layers read the pixels, and a label joins their flattened output.
+     */
+    private SDVariable encoderTrunk(SDVariable input, SDVariable x, SDVariable y) {
+        SDVariable h = input;
+        long width = config.featureSize();
         if (config.architecture() == Architecture.CONV) {
             h = x.reshape(-1, config.channels(), config.height(), config.width());
             long in = config.channels();
@@ -160,6 +176,10 @@ final class VaeGraph {
             }
             width = in * (config.height() / side) * (config.width() / side);
             h = h.reshape(-1, width);
+            if (y != null) {
+                h = sd.concat(1, h, y);
+                width += config.classes();
+            }
         }
         List<Integer> hidden = config.encoderHidden();
         for (int i = 0; i < hidden.size(); i++) {
@@ -176,9 +196,10 @@ final class VaeGraph {
         }
         if (config.architecture() == Architecture.CONV) {
             int side = 1 << config.convChannels().size();
-            return (long) last(config.convChannels()) * (config.height() / side) * (config.width() / side);
+            return (long) last(config.convChannels()) * (config.height() / side) * (config.width() / side)
+                    + config.classes();
         }
-        return config.inputSize();
+        return config.featureSize();
     }
 
     /**
@@ -187,7 +208,7 @@ final class VaeGraph {
      */
     private SDVariable decoder(SDVariable z, String prefix) {
         SDVariable h = z;
-        long width = config.latentSize();
+        long width = config.decoderInputSize();
         List<Integer> hidden = config.decoderHidden();
         for (int i = 0; i < hidden.size(); i++) {
             h = activation(dense(h, width, hidden.get(i), "dec_dense" + i, prefix + "dec_dense" + i),

@@ -13,11 +13,17 @@ package io.vae4j.core.model;
  * </ul>
  */
 public final class VaeNames {
-    /** Placeholder: flattened inputs, shape [batch, inputSize]. */
+    /**
+     * Placeholder: flattened inputs, shape [batch, featureSize]: the pixels, followed for a conditional model by the
+     * one-hot label.
+     */
     public static final String X = "x";
     /** Placeholder: standard normal noise for the fixed-noise branch, shape [batch, latentSize]. */
     public static final String EPS = "eps";
-    /** Placeholder: latent codes for the decoding branch, shape [n, latentSize]. */
+    /**
+     * Placeholder: latent codes for the decoding branch, shape [n, decoderInputSize]: z, followed for a conditional
+     * model by the one-hot label.
+     */
     public static final String Z_IN = "z_in";
     /** Placeholder: the inputs whose likelihood under {@link #Z_IN} is wanted, shape [n, inputSize]. */
     public static final String X_TARGET = "x_target";
@@ -26,6 +32,10 @@ public final class VaeNames {
      * {@link #X} holds their corrupted versions, shape [batch, inputSize].
      */
     public static final String X_CLEAN = "x_clean";
+    /** Conditional models: the pixels of {@link #X}, [batch, inputSize]. */
+    public static final String PIXELS = "pixels";
+    /** Conditional models: the one-hot label of {@link #X}, [batch, classes]. */
+    public static final String LABEL = "label";
     /** Constant: the current KL weight. */
     public static final String BETA = "beta";
 

@@ -114,7 +114,7 @@ public final class Trainer implements AutoCloseable {
         Adam adam = adam(config);
         // a pre-processor works on DataSets: with one, take the DataSet path
         DirectFeatures direct = data instanceof DirectFeatures d && data.getPreProcessor() == null ? d : null;
-        float[] staging = direct == null ? null : new float[Math.multiplyExact(config.batchSize(), config.inputSize())];
+        float[] staging = direct == null ? null : new float[Math.multiplyExact(config.batchSize(), config.featureSize())];
         List<EpochSummary> summaries = new ArrayList<>(epochs);
         HeapAdam heap = loadHeapAdam();
         try {
@@ -299,7 +299,7 @@ public final class Trainer implements AutoCloseable {
             return denoisingBatch(staging, n, index, epoch, b);
         }
         Compiled step = step(n, b);
-        Inputs.copyChecked(staging, n * (int) config.inputSize(), step.input, "training batch " + index);
+        Inputs.copyChecked(staging, n * config.featureSize(), step.input, "training batch " + index);
         return step;
     }
 
@@ -424,7 +424,7 @@ public final class Trainer implements AutoCloseable {
         if (c != null) {
             return c;
         }
-        INDArray input = Nd4j.create(dataType, n, config.inputSize());
+        INDArray input = Nd4j.create(dataType, n, config.featureSize());
         Map<String, INDArray> leaves = new HashMap<>();
         leaves.put(VaeNames.X, input);
         INDArray clean = config.denoising() ? Nd4j.create(dataType, n, config.inputSize()) : null;
@@ -478,7 +478,7 @@ public final class Trainer implements AutoCloseable {
             return java.util.Optional.empty(); // another use of the logits: keep SameDiff's own gradient
         }
         return java.util.Optional.of(new CompiledGraph.Fused(logitGrad.name(),
-                List.of(logits, config.denoising() ? VaeNames.X_CLEAN : VaeNames.X, reconGrad.name()),
+                List.of(logits, likelihoodTarget(), reconGrad.name()),
                 (in, out, scratch) -> {
                     INDArray rowGrad = in[2].reshape(in[2].length(), 1);
                     return List.of(new org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid(in[0], out),
@@ -486,6 +486,11 @@ public final class Trainer implements AutoCloseable {
                             new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp(out, rowGrad,
                                     out));
                 }));
+    }
+
+    /** The graph value the training branch's likelihood scores: the clean images, the pixels, or the input. */
+    private String likelihoodTarget() {
+        return config.denoising() ? VaeNames.X_CLEAN : config.conditional() ? VaeNames.PIXELS : VaeNames.X;
     }
 
     /** One parameter's views into the flat buffers. */

@@ -46,6 +46,8 @@ class Dl4jExportTest {
                         .optActivation(io.vae4j.core.config.Activation.TANH).build()),
                 Arguments.of("mlp autoencoder", mlp.optLikelihood(Likelihood.BERNOULLI).optKind(ModelKind.AE)
                         .optActivation(io.vae4j.core.config.Activation.ELU).build()),
+                Arguments.of("mlp conditional", mlp.optLikelihood(Likelihood.BERNOULLI).optKind(ModelKind.CVAE)
+                        .optClasses(4).optActivation(io.vae4j.core.config.Activation.RELU).build()),
                 Arguments.of("conv bernoulli", VaeConfig.builder().setInputShape(1, 8, 8).setLatentSize(2)
                         .optArchitecture(Architecture.CONV).optConvChannels(List.of(4, 6)).optEncoderHidden(List.of(10))
                         .optDecoderHidden(List.of(9)).optBatchSize(16).build()),
@@ -57,7 +59,7 @@ class Dl4jExportTest {
 
     private static Vae trained(VaeConfig c) {
         Vae vae = Vae.create(c);
-        vae.fit(TestData.iterator(TestData.binaryPatterns(32, 64, 3, 1), 16), 2);
+        vae.fit(TestData.iterator(TestData.inputs(TestData.binaryPatterns(32, 64, 3, 1), c), 16), 2);
         return vae;
     }
 
@@ -68,8 +70,8 @@ class Dl4jExportTest {
             List<Path> files = Dl4jExport.write(vae, dir, 123.4);
             ComputationGraph encoder = ModelSerializer.restoreComputationGraph(dir.resolve("encoder.zip").toFile());
             MultiLayerNetwork decoder = ModelSerializer.restoreMultiLayerNetwork(dir.resolve("decoder.zip").toFile());
-            INDArray x = TestData.uniform(10, 64, 5, DataType.FLOAT);
-            INDArray z = TestData.gaussian(10, c.latentSize(), 6, DataType.FLOAT);
+            INDArray x = TestData.inputs(TestData.uniform(10, 64, 5, DataType.FLOAT), c);
+            INDArray z = TestData.inputs(TestData.gaussian(10, c.latentSize(), 6, DataType.FLOAT), c);
             Encoding expected = vae.encode(x);
             INDArray[] got = encoder.output(x);
             assertClose(expected.mu(), got[0], name + " mu");
@@ -86,6 +88,9 @@ class Dl4jExportTest {
             assertEquals(List.of(1, 8, 8), meta.inputShape());
             assertEquals(2, meta.epochs());
             assertEquals(123.4, meta.testNegElbo());
+            assertEquals(c.classes(), meta.classes());
+            assertEquals(c.conditional(), meta.extraInput() != null && meta.extraInput().contains("input width "
+                    + c.featureSize()));
             assertEquals(Dl4jExport.supportsDl4jVae(c), files.contains(dir.resolve("dl4j-vae.zip")));
         }
     }
@@ -95,7 +100,8 @@ class Dl4jExportTest {
     void aSecondExportReplacesTheWholeSet() throws IOException {
         List<Arguments> all = models().toList();
         VaeConfig mlp = (VaeConfig) all.get(0).get()[1];
-        VaeConfig conv = (VaeConfig) all.get(3).get()[1];
+        VaeConfig conv = (VaeConfig) all.stream().filter(a -> a.get()[0].equals("conv bernoulli")).findFirst()
+                .orElseThrow().get()[1];
         try (Vae first = trained(mlp); Vae second = trained(conv)) {
             Dl4jExport.write(first, dir, Double.NaN);
             assertTrue(java.nio.file.Files.exists(dir.resolve(Dl4jExport.DL4J_VAE_FILE)));
@@ -169,6 +175,18 @@ class Dl4jExportTest {
         assertFalse(Files.exists(dir.resolve("missing.zip")));
         assertTrue(assertThrows(ModelFileException.class, () -> Dl4jExport.restoreEncoder(dir.resolve("missing.zip")))
                 .getMessage().contains("no such exported model file"));
+    }
+
+    @Test
+    void aConditionalConvModelIsRefusedWithAReason() {
+        VaeConfig c = VaeConfig.builder().setInputShape(1, 8, 8).setLatentSize(2).optArchitecture(Architecture.CONV)
+                .optConvChannels(List.of(3)).optKind(ModelKind.CVAE).build();
+        try (Vae vae = Vae.create(c)) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> Dl4jExport.write(vae, dir.resolve("cvae-conv"), Double.NaN));
+            assertTrue(e.getMessage().startsWith("a conditional conv model cannot be exported"), e.getMessage());
+            assertTrue(!java.nio.file.Files.exists(dir.resolve("cvae-conv")));
+        }
     }
 
     private static void assertClose(INDArray expected, INDArray actual, String what) {

@@ -43,9 +43,15 @@ class GradientCheckTest {
                         .optLikelihood(Likelihood.GAUSSIAN).optGaussianVariance(0.3).build()),
                 Arguments.of("mlp autoencoder", mlp.optActivation(Activation.TANH)
                         .optLikelihood(Likelihood.BERNOULLI).optKind(ModelKind.AE).build()),
+                Arguments.of("mlp conditional", mlp.optActivation(Activation.TANH).optKind(ModelKind.CVAE)
+                        .optClasses(3).build()),
                 Arguments.of("conv tanh bernoulli", VaeConfig.builder().setInputShape(1, 4, 4).setLatentSize(2)
                         .optArchitecture(Architecture.CONV).optConvChannels(List.of(2)).optEncoderHidden(List.of(3))
-                        .optDecoderHidden(List.of(3)).optActivation(Activation.TANH).optSeed(5).build()));
+                        .optDecoderHidden(List.of(3)).optActivation(Activation.TANH).optSeed(5).build()),
+                Arguments.of("conv conditional", VaeConfig.builder().setInputShape(1, 4, 4).setLatentSize(2)
+                        .optArchitecture(Architecture.CONV).optConvChannels(List.of(2)).optEncoderHidden(List.of(3))
+                        .optDecoderHidden(List.of(3)).optActivation(Activation.TANH).optSeed(5)
+                        .optKind(ModelKind.CVAE).optClasses(3).build()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -55,7 +61,8 @@ class GradientCheckTest {
             SameDiff sd = vae.graph();
             int batch = 4;
             Map<String, INDArray> feed = new HashMap<>();
-            feed.put(VaeNames.X, TestData.uniform(batch, config.inputSize(), 21, DataType.DOUBLE));
+            feed.put(VaeNames.X, TestData.inputs(TestData.uniform(batch, config.inputSize(), 21, DataType.DOUBLE),
+                    config));
             if (config.variational()) {
                 feed.put(VaeNames.EPS, TestData.gaussian(batch, config.latentSize(), 22, DataType.DOUBLE));
             }

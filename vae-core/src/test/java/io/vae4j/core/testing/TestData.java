@@ -39,6 +39,26 @@ public final class TestData {
         return Nd4j.createFromArray(data);
     }
 
+    /**
+     * Inputs of a conditional model: each row of x followed by a one-hot label, row i having label
+     * (i * 7 + 3) mod classes, so every label occurs and neighbouring rows differ.
+     */
+    public static INDArray withOneHot(INDArray x, int classes) {
+        long n = x.size(0);
+        INDArray out = Nd4j.create(x.dataType(), n, x.size(1) + classes);
+        out.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, x.size(1))).assign(x);
+        for (int i = 0; i < n; i++) {
+            out.putScalar(i, x.size(1) + (i * 7 + 3) % classes, 1.0);
+        }
+        return out;
+    }
+
+    /** The inputs a configuration's model takes: x, with one-hot labels appended for a conditional model. */
+    public static INDArray inputs(INDArray x, io.vae4j.core.config.VaeConfig c) {
+        return c.conditional() ? withOneHot(x, c.classes()) : x;
+    }
+
     /** n rows of values uniform in [0, 1]. */
     public static INDArray uniform(int n, int size, long seed, DataType dataType) {
         SplittableRandom rnd = new SplittableRandom(seed);

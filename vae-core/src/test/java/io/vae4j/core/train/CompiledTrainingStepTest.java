@@ -48,6 +48,12 @@ class CompiledTrainingStepTest {
                         .optLikelihood(Likelihood.GAUSSIAN).optGaussianVariance(0.5).build(), DataType.DOUBLE),
                 Arguments.of("mlp tanh autoencoder", mlp.optActivation(Activation.TANH)
                         .optLikelihood(Likelihood.BERNOULLI).optKind(ModelKind.AE).build(), DataType.DOUBLE),
+                Arguments.of("mlp relu conditional", mlp.optActivation(Activation.RELU).optKind(ModelKind.CVAE)
+                        .optClasses(4).build(), DataType.DOUBLE),
+                Arguments.of("conv relu conditional", VaeConfig.builder().setInputShape(1, 4, 4).setLatentSize(2)
+                        .optArchitecture(Architecture.CONV).optConvChannels(List.of(3)).optEncoderHidden(List.of(5))
+                        .optDecoderHidden(List.of(5)).optBatchSize(BATCH).optSeed(5).optLearningRate(0.01)
+                        .optKind(ModelKind.CVAE).optClasses(3).build(), DataType.DOUBLE),
                 Arguments.of("conv relu bernoulli", VaeConfig.builder().setInputShape(1, 4, 4).setLatentSize(2)
                         .optArchitecture(Architecture.CONV).optConvChannels(List.of(3)).optEncoderHidden(List.of(5))
                         .optDecoderHidden(List.of(5)).optBatchSize(BATCH).optSeed(5).optLearningRate(0.01).build(),
@@ -57,7 +63,7 @@ class CompiledTrainingStepTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
     void compiledStepsEqualSameDiffFitSteps(String name, VaeConfig config, DataType dt) {
-        INDArray x = TestData.binaryPatterns(EXAMPLES, config.inputSize(), 3, 17).castTo(dt);
+        INDArray x = TestData.inputs(TestData.binaryPatterns(EXAMPLES, config.inputSize(), 3, 17).castTo(dt), config);
         double tolerance = dt == DataType.DOUBLE ? 1e-10 : 2e-5;
         try (Vae compiled = Vae.create(config, dt); Vae reference = Vae.create(config, dt)) {
             SameDiff ref = reference.graph();
