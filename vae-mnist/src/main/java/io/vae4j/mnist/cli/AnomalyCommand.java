@@ -93,7 +93,7 @@ final class AnomalyCommand implements Callable<Integer> {
             boolean[] isHeldOut = new boolean[test.count()];
             for (int start = 0; start < test.count(); start += 1000) {
                 int[] idx = java.util.stream.IntStream.range(start, Math.min(test.count(), start + 1000)).toArray();
-                double[] s = v.anomalyScores(test.features(idx), samples);
+                double[] s = v.anomalyScores(test.inputs(v.config().conditional(), idx), samples);
                 System.arraycopy(s, 0, scores, start, s.length);
             }
             for (int i = 0; i < test.count(); i++) {

@@ -80,6 +80,8 @@ final class ArithmeticCommand implements Callable<Integer> {
             int half = test.count() / 2;
             INDArray dirImages = test.features(range(0, half));
             INDArray editImages = test.features(range(half, test.count()));
+            int[] dirLabels = test.labelsOf(range(0, half));
+            int[] editLabels = test.labelsOf(range(half, test.count()));
             int rows = test.rows();
             int cols = test.cols();
 
@@ -87,8 +89,8 @@ final class ArithmeticCommand implements Callable<Integer> {
             List<String> captions = new ArrayList<>();
             List<BufferedImage> pictures = new ArrayList<>();
             for (Attribute a : Attribute.values()) {
-                LatentArithmetic.Edit e = LatentArithmetic.edit(vae, a, dirImages, editImages, rows, cols, scale,
-                        count);
+                LatentArithmetic.Edit e = LatentArithmetic.edit(vae, a, dirImages, dirLabels, editImages, editLabels,
+                        rows, cols, scale, count);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("attribute", a.key());
                 row.put("before", e.before());
@@ -112,7 +114,7 @@ final class ArithmeticCommand implements Callable<Integer> {
             Path png = image.output("arithmetic.png");
             ImageGrid.writePng(ImageGrid.captioned(captions, pictures), png);
             Path analogyPng = image.output("analogy.png");
-            ImageGrid.writePng(analogy(vae, test, half, editImages), analogyPng);
+            ImageGrid.writePng(analogy(vae, test, half), analogyPng);
             Path jsonFile = image.output("arithmetic.json");
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("attributes", json);
@@ -123,18 +125,16 @@ final class ArithmeticCommand implements Callable<Integer> {
     }
 
     /**
-     * The digit analogy picture: for the first edited image of each digit, the image itself and then its style
-     * (code minus its digit's mean code) on the mean code of each digit 0-9. Digit means over all used test images.
+     * The digit analogy picture: for the first edited image of each digit, the image itself and then its style on
+     * each digit 0-9 (see {@link LatentArithmetic#analogy}; a conditional model's style transfer).
      */
-    private static BufferedImage analogy(Vae vae, MnistSplit test, int half, INDArray editImages) {
-        INDArray codes = vae.encode(test.features(range(0, test.count()))).mu();
-        int[] labels = new int[test.count()];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = test.label(i);
-        }
+    static BufferedImage analogy(Vae vae, MnistSplit test, int from) {
+        int[] all = range(0, test.count());
+        INDArray codes = vae.encode(test.inputs(vae.config().conditional(), all)).mu();
+        int[] labels = test.labelsOf(all);
         List<Integer> sources = new ArrayList<>();
-        boolean[] seen = new boolean[10];
-        for (int i = half; i < test.count(); i++) {
+        boolean[] seen = new boolean[MnistSplit.CLASSES];
+        for (int i = from; i < test.count(); i++) {
             if (!seen[labels[i]]) {
                 seen[labels[i]] = true;
                 sources.add(i);
@@ -142,19 +142,21 @@ final class ArithmeticCommand implements Callable<Integer> {
         }
         int[] src = sources.stream().mapToInt(Integer::intValue).toArray();
         INDArray styled = LatentArithmetic.analogy(vae, codes, labels, src);
-        INDArray grid = Nd4j.create(styled.dataType(), (long) src.length * 11, styled.size(1));
+        int per = MnistSplit.CLASSES + 1;
+        INDArray grid = Nd4j.create(styled.dataType(), (long) src.length * per, styled.size(1));
         for (int s = 0; s < src.length; s++) {
-            grid.getRow(s * 11L).assign(test.features(src[s]).getRow(0).castTo(styled.dataType()));
-            for (int d = 0; d < 10; d++) {
-                grid.getRow(s * 11L + 1 + d).assign(styled.getRow(s * 10L + d));
+            grid.getRow((long) s * per).assign(test.features(src[s]).getRow(0).castTo(styled.dataType()));
+            for (int d = 0; d < MnistSplit.CLASSES; d++) {
+                grid.getRow((long) s * per + 1 + d).assign(styled.getRow((long) s * MnistSplit.CLASSES + d));
             }
         }
-        BufferedImage picture = ImageGrid.grid(grid, test.rows(), test.cols(), 11, 2);
-        return ImageGrid.captioned(List.of("each row: a test image, then its style on the digits 0-9"),
-                List.of(picture));
+        BufferedImage picture = ImageGrid.grid(grid, test.rows(), test.cols(), per, 2);
+        return ImageGrid.captioned(List.of(vae.config().conditional()
+                ? "each row: a test image, then its code decoded with the labels 0-9 (style transfer)"
+                : "each row: a test image, then its style on the digits 0-9"), List.of(picture));
     }
 
-    private static int[] range(int from, int to) {
+    static int[] range(int from, int to) {
         int[] out = new int[to - from];
         for (int i = 0; i < out.length; i++) {
             out[i] = from + i;

@@ -74,7 +74,7 @@ final class DenoiseCommand implements Callable<Integer> {
                     testLimit, -1), vae.config().seed(), DataOptions.fetcher);
             MnistSplit test = mnist.test();
             int[] all = java.util.stream.IntStream.range(0, test.count()).toArray();
-            Denoising.Result r = Denoising.run(vae, test.features(all), test.rows(), test.cols(), used, seed, count);
+            Denoising.Result r = Denoising.run(vae, test.features(all), test.labelsOf(all), test.rows(), test.cols(), used, seed, count);
             Path png = image.output("denoise.png");
             int k = (int) r.clean().size(0);
             ImageGrid.writePng(ImageGrid.grid(Nd4j.vstack(r.clean(), r.corrupted(), r.denoised()), test.rows(),

@@ -64,7 +64,7 @@ final class EvaluateCommand implements Callable<Integer> {
             RunSettings settings = new RunSettings(trained.epochs(), trained.binarization(), 0, limit, -1);
             MnistData mnist = MnistData.load(data.dir(), settings, vae.config().seed(), DataOptions.fetcher);
             long noiseSeed = seed != null ? seed : vae.config().seed();
-            ElboResult elbo = vae.evaluate(mnist.testIterator(1000), noiseSeed);
+            ElboResult elbo = vae.evaluate(mnist.testIterator(1000, vae.config().conditional()), noiseSeed);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("test_images", elbo.examples());
             result.put("seed", noiseSeed);
@@ -93,7 +93,7 @@ final class EvaluateCommand implements Callable<Integer> {
      * draw independent noise.
      */
     private static double importanceWeightedNll(Vae vae, MnistData mnist, int k, long seed) {
-        MnistIterator it = mnist.testIterator(CHUNK);
+        MnistIterator it = mnist.testIterator(CHUNK, vae.config().conditional());
         double sum = 0;
         long n = 0;
         int total = mnist.test().count();

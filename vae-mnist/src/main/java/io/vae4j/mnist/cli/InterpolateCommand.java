@@ -61,7 +61,9 @@ final class InterpolateCommand implements Callable<Integer> {
                             + " is outside 0.." + (mnist.test().count() - 1));
                 }
             }
-            INDArray strip = vae.interpolate(mnist.test().features(from), mnist.test().features(to), steps, mode);
+            boolean labels = vae.config().conditional();
+            INDArray strip = vae.interpolate(mnist.test().inputs(labels, from), mnist.test().inputs(labels, to), steps,
+                    mode);
             Path file = image.output("interpolation_" + mode.name().toLowerCase(java.util.Locale.ROOT) + "_" + from
                     + "_" + to + ".png");
             ImageGrid.writePng(ImageGrid.grid(strip, mnist.test().rows(), mnist.test().cols(), steps, 3), file);

@@ -53,7 +53,10 @@ final class LatentCommand implements Callable<Integer> {
             Path scatter = dir.resolve("latent.png");
             ImageGrid.writePng(LatentPlots.scatter(vae, mnist.test(), limit, "Test images' posterior means"), scatter);
             spec.commandLine().getOut().println("Wrote " + scatter);
-            if (vae.config().latentSize() == 2) {
+            if (vae.config().latentSize() == 2 && vae.config().conditional()) {
+                spec.commandLine().getOut().println("No manifold.png: a conditional model's decoder takes a digit as "
+                        + "well as z; ./vae sample --model ... --digit D draws one digit");
+            } else if (vae.config().latentSize() == 2) {
                 Path manifold = dir.resolve("manifold.png");
                 ImageGrid.writePng(LatentPlots.manifold(vae, grid, mnist.test().rows(), mnist.test().cols()),
                         manifold);

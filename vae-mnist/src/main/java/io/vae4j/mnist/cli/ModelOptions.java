@@ -23,8 +23,9 @@ public final class ModelOptions {
             Map.entry("learningRate", "--lr"), Map.entry("batchSize", "--batch-size"),
             Map.entry("gaussianVariance", "--gaussian-variance"), Map.entry("input height", "--arch"));
 
-    @Option(names = "--kind", paramLabel = "vae|ae", description = "The model kind: VAE, or the plain autoencoder "
-            + "(z = mu, no KL). Default: ${DEFAULT-VALUE}. (--model always names a trained model.)",
+    @Option(names = "--kind", paramLabel = "vae|ae|cvae", description = "The model kind: VAE, the plain "
+            + "autoencoder (z = mu, no KL), or the conditional VAE (encoder and decoder also receive the one-hot "
+            + "digit). Default: ${DEFAULT-VALUE}. (--model always names a trained model.)",
             defaultValue = "vae")
     ModelKind kind;
 

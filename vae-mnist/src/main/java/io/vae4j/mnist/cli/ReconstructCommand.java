@@ -46,9 +46,11 @@ final class ReconstructCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--offset " + offset + " + --count " + n
                         + " is past the " + mnist.test().count() + " test images");
             }
-            INDArray x = mnist.test().features(java.util.stream.IntStream.range(offset, offset + n).toArray());
+            int[] idx = java.util.stream.IntStream.range(offset, offset + n).toArray();
+            INDArray x = mnist.test().features(idx);
+            INDArray in = mnist.test().inputs(vae.config().conditional(), idx);
             Path file = image.output("reconstruction.png");
-            ImageGrid.writePng(ImageGrid.grid(Nd4j.vstack(x, vae.reconstruct(x)), mnist.test().rows(),
+            ImageGrid.writePng(ImageGrid.grid(Nd4j.vstack(x, vae.reconstruct(in)), mnist.test().rows(),
                     mnist.test().cols(), n, 3), file);
             spec.commandLine().getOut().println("Wrote " + n + " test images and their reconstructions to " + file);
         }

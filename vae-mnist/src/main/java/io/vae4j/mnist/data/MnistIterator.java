@@ -35,6 +35,7 @@ public final class MnistIterator implements DataSetIterator, DirectFeatures {
     private final long seed;
     private final boolean shuffle;
     private final boolean dynamicBinarization;
+    private final boolean labelsInFeatures;
     private int epoch;
     private int[] order;
     private int cursor;
@@ -51,6 +52,15 @@ public final class MnistIterator implements DataSetIterator, DirectFeatures {
      */
     public MnistIterator(MnistSplit split, int batchSize, long seed, boolean shuffle, boolean dynamicBinarization,
                          int firstEpoch) {
+        this(split, batchSize, seed, shuffle, dynamicBinarization, firstEpoch, false);
+    }
+
+    /**
+     * As above; with {@code labelsInFeatures}, each feature row is the pixels followed by the one-hot label (the
+     * input of a conditional model).
+     */
+    public MnistIterator(MnistSplit split, int batchSize, long seed, boolean shuffle, boolean dynamicBinarization,
+                         int firstEpoch, boolean labelsInFeatures) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
         }
@@ -59,13 +69,24 @@ public final class MnistIterator implements DataSetIterator, DirectFeatures {
         this.seed = seed;
         this.shuffle = shuffle;
         this.dynamicBinarization = dynamicBinarization;
+        this.labelsInFeatures = labelsInFeatures;
         this.epoch = firstEpoch;
         arrange();
     }
 
     /** An unshuffled, deterministic pass over the split, for evaluation. */
     public static MnistIterator inOrder(MnistSplit split, int batchSize) {
-        return new MnistIterator(split, batchSize, 0, false, false, 0);
+        return inOrder(split, batchSize, false);
+    }
+
+    /** The same, with the one-hot labels after the pixels in each feature row when {@code labelsInFeatures}. */
+    public static MnistIterator inOrder(MnistSplit split, int batchSize, boolean labelsInFeatures) {
+        return new MnistIterator(split, batchSize, 0, false, false, 0, labelsInFeatures);
+    }
+
+    /** Values per feature row: the pixels, and the one-hot label when it is part of the features. */
+    private int rowWidth() {
+        return split.imageSize() + (labelsInFeatures ? MnistSplit.CLASSES : 0);
     }
 
     /** The epoch whose order the current pass follows. */
@@ -111,10 +132,10 @@ public final class MnistIterator implements DataSetIterator, DirectFeatures {
     @Override
     public DataSet next(int num) {
         int n = remaining(num);
-        float[] features = new float[n * split.imageSize()];
+        float[] features = new float[n * rowWidth()];
         float[] labels = new float[n * MnistSplit.CLASSES];
         fill(n, features, labels);
-        DataSet ds = new DataSet(Nd4j.create(features, new long[] {n, split.imageSize()}, DataType.FLOAT),
+        DataSet ds = new DataSet(Nd4j.create(features, new long[] {n, rowWidth()}, DataType.FLOAT),
                 Nd4j.create(labels, new long[] {n, MnistSplit.CLASSES}, DataType.FLOAT));
         if (preProcessor != null) {
             preProcessor.preProcess(ds);
@@ -133,9 +154,9 @@ public final class MnistIterator implements DataSetIterator, DirectFeatures {
             throw new IllegalStateException("nextFeatures() bypasses the pre-processor; use next()");
         }
         int n = remaining(batchSize);
-        if (dst.length < n * split.imageSize()) {
+        if (dst.length < n * rowWidth()) {
             throw new IllegalArgumentException("room for " + dst.length + " values, the batch has "
-                    + n * split.imageSize());
+                    + n * rowWidth());
         }
         fill(n, dst, null);
         return n;
@@ -156,7 +177,7 @@ public final class MnistIterator implements DataSetIterator, DirectFeatures {
         for (int r = 0; r < n; r++) {
             int i = order[cursor + r];
             int base = i * size;
-            int out = r * size;
+            int out = r * rowWidth();
             if (binarize == null) {
                 for (int j = 0; j < size; j++) {
                     features[out + j] = INTENSITY[pixels[base + j] & 0xff];
@@ -169,6 +190,10 @@ public final class MnistIterator implements DataSetIterator, DirectFeatures {
             if (labels != null) {
                 labels[r * MnistSplit.CLASSES + split.label(i)] = 1f;
             }
+            if (labelsInFeatures) {
+                java.util.Arrays.fill(features, out + size, out + size + MnistSplit.CLASSES, 0f);
+                features[out + size + split.label(i)] = 1f;
+            }
         }
         cursor += n;
         batchIndex++;
@@ -176,7 +201,7 @@ public final class MnistIterator implements DataSetIterator, DirectFeatures {
 
     @Override
     public int inputColumns() {
-        return split.imageSize();
+        return rowWidth();
     }
 
     @Override

@@ -54,6 +54,34 @@ public record MnistSplit(String name, byte[] pixels, byte[] labels, int count, i
                 org.nd4j.linalg.api.buffer.DataType.FLOAT);
     }
 
+    /**
+     * A model's inputs for the images at the given indices: their pixels ({@link #features}), followed for a
+     * conditional model ({@code labels}) by their one-hot labels, [n, rows*cols (+ 10)].
+     */
+    public org.nd4j.linalg.api.ndarray.INDArray inputs(boolean labels, int... indices) {
+        org.nd4j.linalg.api.ndarray.INDArray x = features(indices);
+        if (!labels) {
+            return x;
+        }
+        org.nd4j.linalg.api.ndarray.INDArray out = org.nd4j.linalg.factory.Nd4j.create(
+                org.nd4j.linalg.api.buffer.DataType.FLOAT, indices.length, imageSize() + CLASSES);
+        out.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, imageSize())).assign(x);
+        for (int r = 0; r < indices.length; r++) {
+            out.putScalar(r, imageSize() + label(indices[r]), 1f);
+        }
+        return out;
+    }
+
+    /** The labels of the images at the given indices. */
+    public int[] labelsOf(int... indices) {
+        int[] out = new int[indices.length];
+        for (int r = 0; r < indices.length; r++) {
+            out[r] = label(indices[r]);
+        }
+        return out;
+    }
+
     /** The first n images (or all, if n is larger or not positive). */
     public MnistSplit limit(int n) {
         if (n <= 0 || n >= count) {

@@ -42,9 +42,11 @@ public final class Denoising {
      *
      * @param clean images, [n, rows*cols] in [0, 1]
      * @param noise the corruption applied, pixel by pixel in row order, from one generator seeded with {@code seed}
+     * @param labels the images' digits, which a conditional model receives uncorrupted (ignored otherwise)
      * @param shown how many images the result keeps for a picture
      */
-    public static Result run(Vae vae, INDArray clean, int rows, int cols, Corruption noise, long seed, int shown) {
+    public static Result run(Vae vae, INDArray clean, int[] labels, int rows, int cols, Corruption noise, long seed,
+                             int shown) {
         int n = (int) clean.size(0);
         int size = rows * cols;
         float[] x = LatentArithmetic.floats(clean);
@@ -55,7 +57,8 @@ public final class Denoising {
             int m = Math.min(BLOCK, n - start);
             INDArray in = Nd4j.create(Arrays.copyOfRange(corrupted, start * size, (start + m) * size),
                     new long[] {m, size}, DataType.FLOAT);
-            float[] out = LatentArithmetic.floats(vae.reconstruct(in));
+            float[] out = LatentArithmetic.floats(vae.reconstruct(LatentArithmetic.inputs(vae, in,
+                    Arrays.copyOfRange(labels, start, start + m))));
             System.arraycopy(out, 0, denoised, start * size, m * size);
         }
         double sumCorrupted = 0;

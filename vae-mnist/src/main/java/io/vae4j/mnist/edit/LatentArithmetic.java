@@ -74,19 +74,21 @@ public final class LatentArithmetic {
      * Finds the attribute's direction on the direction images and applies it to the edited ones.
      *
      * @param dirImages  direction images, [n, rows*cols] in [0, 1]
+     * @param dirLabels  their digits (used by a conditional model only)
      * @param editImages edited images, [m, rows*cols]
+     * @param editLabels their digits (used by a conditional model only)
      * @param shown      how many edited images the pictures keep
      */
-    public static Edit edit(Vae vae, Attribute attribute, INDArray dirImages, INDArray editImages, int rows,
-                            int cols, double scale, int shown) {
-        INDArray dirCodes = vae.encode(dirImages).mu();
+    public static Edit edit(Vae vae, Attribute attribute, INDArray dirImages, int[] dirLabels, INDArray editImages,
+                            int[] editLabels, int rows, int cols, double scale, int shown) {
+        INDArray dirCodes = vae.encode(inputs(vae, dirImages, dirLabels)).mu();
         double[] values = attribute.measureAll(floats(dirImages), (int) dirImages.size(0), rows, cols);
         INDArray v = direction(dirCodes, values);
-        INDArray z = vae.encode(editImages).mu();
+        INDArray z = vae.encode(inputs(vae, editImages, editLabels)).mu();
         INDArray step = v.mul(scale);
-        INDArray original = vae.decode(z);
-        INDArray minus = vae.decode(z.subRowVector(step));
-        INDArray plus = vae.decode(z.addRowVector(step));
+        INDArray original = decode(vae, z, editLabels);
+        INDArray minus = decode(vae, z.subRowVector(step), editLabels);
+        INDArray plus = decode(vae, z.addRowVector(step), editLabels);
         int m = (int) editImages.size(0);
         int k = Math.min(shown, m);
         return new Edit(attribute, mean(attribute, original, m, rows, cols), mean(attribute, minus, m, rows, cols),
@@ -94,9 +96,37 @@ public final class LatentArithmetic {
                 first(plus, k));
     }
 
+    /** A model's inputs for images: with their labels appended for a conditional model. */
+    public static INDArray inputs(Vae vae, INDArray images, int[] labels) {
+        return vae.config().conditional() ? vae.withLabelsIn(images, labels) : images;
+    }
+
+    /** Decodes codes z, with the given labels for a conditional model. */
+    public static INDArray decode(Vae vae, INDArray z, int[] labels) {
+        return vae.decode(vae.config().conditional() ? vae.withLabels(z, labels) : z);
+    }
+
+    /**
+     * A conditional model's style transfer: each source image's code decoded with every label, [sources * classes,
+     * pixels]. The label carries the digit, so the code itself is the style.
+     */
+    public static INDArray styleTransfer(Vae vae, INDArray codes, int[] sources) {
+        int classes = vae.config().classes();
+        INDArray z = Nd4j.create(codes.dataType(), (long) sources.length * classes, codes.size(1));
+        int[] labels = new int[sources.length * classes];
+        for (int s = 0; s < sources.length; s++) {
+            for (int d = 0; d < classes; d++) {
+                z.getRow((long) s * classes + d).assign(codes.getRow(sources[s]));
+                labels[s * classes + d] = d;
+            }
+        }
+        return decode(vae, z, labels);
+    }
+
     /**
      * The digit analogy: each given image's "style", its code minus the mean code of its digit, added to the mean
-     * code of every digit and decoded ("this handwriting, another digit").
+     * code of every digit and decoded ("this handwriting, another digit"). For a conditional model, its
+     * {@link #styleTransfer}.
      *
      * @param codes   posterior means of the images the digits' mean codes are taken over, [n, latent]
      * @param labels  their digits
@@ -104,6 +134,9 @@ public final class LatentArithmetic {
      * @return [sources.length * 10, pixels]: for each source, the ten digits in its style
      */
     public static INDArray analogy(Vae vae, INDArray codes, int[] labels, int[] sources) {
+        if (vae.config().conditional()) {
+            return styleTransfer(vae, codes, sources);
+        }
         INDArray means = digitMeans(codes, labels);
         int latent = (int) codes.size(1);
         INDArray z = Nd4j.create(codes.dataType(), (long) sources.length * 10, latent);

@@ -46,12 +46,22 @@ public record MnistData(MnistSplit train, MnistSplit test, RunSettings settings,
 
     /** Training batches for the epochs from {@code firstEpoch} on, shuffled per epoch. */
     public MnistIterator trainIterator(int batchSize, int firstEpoch) {
+        return trainIterator(batchSize, firstEpoch, false);
+    }
+
+    /** As above; with {@code labels}, the features carry the one-hot labels (a conditional model's input). */
+    public MnistIterator trainIterator(int batchSize, int firstEpoch, boolean labels) {
         return new MnistIterator(train, batchSize, seed, true,
-                settings.binarization() == Binarization.DYNAMIC, firstEpoch);
+                settings.binarization() == Binarization.DYNAMIC, firstEpoch, labels);
     }
 
     /** The test split in order. */
     public MnistIterator testIterator(int batchSize) {
-        return MnistIterator.inOrder(test, batchSize);
+        return testIterator(batchSize, false);
+    }
+
+    /** The test split in order; with {@code labels}, the features carry the one-hot labels. */
+    public MnistIterator testIterator(int batchSize, boolean labels) {
+        return MnistIterator.inOrder(test, batchSize, labels);
     }
 }

@@ -65,9 +65,13 @@ public final class TrainingJob {
         MetricsLog metrics = MetricsLog.open(runDir);
         int h = data.test().rows();
         int w = data.test().cols();
-        INDArray shown = MnistIterator.inOrder(data.test(), SHOWN_RECONSTRUCTIONS).next().getFeatures();
+        boolean labels = vae.config().conditional();
+        int[] first = java.util.stream.IntStream.range(0, Math.min(SHOWN_RECONSTRUCTIONS, data.test().count()))
+                .toArray();
+        INDArray shown = data.test().features(first);
+        INDArray shownInputs = data.test().inputs(labels, first);
         int batch = vae.config().batchSize();
-        MnistIterator train = data.trainIterator(batch, vae.epochsDone());
+        MnistIterator train = data.trainIterator(batch, vae.epochsDone(), labels);
         Progress progress = new Progress(console, terminal, data.train().count(), settings.epochs());
 
         ReentrantLock outputs = new ReentrantLock();
@@ -97,7 +101,7 @@ public final class TrainingJob {
                     data.train().count(), data.test().count(), runDir);
             while (vae.epochsDone() < settings.epochs()) {
                 EpochSummary s = vae.fit(train, 1, progress).get(0);
-                test = vae.evaluate(data.testIterator(1000));
+                test = vae.evaluate(data.testIterator(1000, labels));
                 int epoch = s.epoch() + 1;
                 MetricsLog.Row row = new MetricsLog.Row(epoch, test.negElbo(), test.reconstruction(), test.kl(),
                         s.negElbo(), s.reconstruction(), s.kl(), s.beta(), s.examplesPerSecond(), s.seconds());
@@ -108,10 +112,14 @@ public final class TrainingJob {
                     vae.save(runDir.resolve(RunFiles.MODEL));
                     lastCheckpoint[0] = epoch;
                     metrics.append(row);
-                    INDArray pair = org.nd4j.linalg.factory.Nd4j.vstack(shown, vae.reconstruct(shown));
-                    ImageGrid.writePng(ImageGrid.grid(pair, h, w, SHOWN_RECONSTRUCTIONS, 3),
+                    INDArray pair = org.nd4j.linalg.factory.Nd4j.vstack(shown, vae.reconstruct(shownInputs));
+                    ImageGrid.writePng(ImageGrid.grid(pair, h, w, (int) shown.size(0), 3),
                             runDir.resolve("reconstruction_" + epoch + ".png"));
-                    ImageGrid.writePng(ImageGrid.grid(vae.sample(SHOWN_SAMPLES, SAMPLE_SEED), h, w, 8, 2),
+                    // a conditional model's samples take the labels in turn: ten columns, one per digit
+                    ImageGrid.writePng(labels
+                            ? ImageGrid.grid(vae.sample(6 * vae.config().classes(), SAMPLE_SEED), h, w,
+                                    vae.config().classes(), 2)
+                            : ImageGrid.grid(vae.sample(SHOWN_SAMPLES, SAMPLE_SEED), h, w, 8, 2),
                             runDir.resolve("samples_" + epoch + ".png"));
                 } finally {
                     outputs.unlock();
@@ -130,7 +138,7 @@ public final class TrainingJob {
             }
         }
         if (test == null) {
-            test = vae.evaluate(data.testIterator(1000));
+            test = vae.evaluate(data.testIterator(1000, labels));
         }
         writeSummary(runDir, vae, metrics.rows(), test, settings);
         return new Result(metrics.rows(), test);

@@ -24,7 +24,7 @@ public final class LatentPlots {
         for (int start = 0; start < count; start += batch) {
             int end = Math.min(count, start + batch);
             int[] idx = java.util.stream.IntStream.range(start, end).toArray();
-            double[][] mu = vae.encode(split.features(idx)).mu().castTo(DataType.DOUBLE).toDoubleMatrix();
+            double[][] mu = vae.encode(split.inputs(vae.config().conditional(), idx)).mu().castTo(DataType.DOUBLE).toDoubleMatrix();
             System.arraycopy(mu, 0, out, start, mu.length);
         }
         return out;
@@ -73,7 +73,8 @@ public final class LatentPlots {
                                              Interpolation mode) {
         List<BufferedImage> out = new ArrayList<>();
         for (int[] p : pairs) {
-            INDArray strip = vae.interpolate(split.features(p[0]), split.features(p[1]), steps, mode);
+            boolean labels = vae.config().conditional();
+            INDArray strip = vae.interpolate(split.inputs(labels, p[0]), split.inputs(labels, p[1]), steps, mode);
             out.add(ImageGrid.grid(strip, split.rows(), split.cols(), steps, 2));
         }
         return out;

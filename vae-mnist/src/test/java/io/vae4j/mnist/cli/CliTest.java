@@ -342,6 +342,69 @@ class CliTest {
         }
     }
 
+    /**
+     * The conditional VAE through the commands: it trains, generates a chosen digit (checked against the model's
+     * own sample), writes an IDX set that the project's reader reads back with its labels, draws every digit and
+     * the style transfer, evaluates, reconstructs, interpolates and exports; bad --digit values end in one line.
+     */
+    @Test
+    void conditionalModelTrainsSamplesDigitsAndSavesIdx() throws IOException {
+        Path cv = root.resolve("cvae");
+        CliRunner.Run t = CliRunner.run(concat(new String[] {"train", "--data", data.toString(), "--out",
+            cv.toString(), "--epochs", "2", "--kind", "cvae"}, SMALL));
+        assertEquals(0, t.exitCode(), t.err());
+        Path dir = root.resolve("cvae-out");
+        Path idx = dir.resolve("synthetic-images-idx3-ubyte");
+        CliRunner.Run d = CliRunner.run("sample", "--model", cv.toString(), "--data", data.toString(), "--digit", "3",
+                "-n", "12", "--seed", "4", "--out", dir.toString(), "--save-idx", idx.toString());
+        assertEquals(0, d.exitCode(), d.err());
+        io.vae4j.mnist.data.IdxReader.IdxArray images = io.vae4j.mnist.data.IdxReader.read(idx, 3);
+        assertArrayEquals(new int[] {12, 28, 28}, images.dims());
+        io.vae4j.mnist.data.IdxReader.IdxArray labels = io.vae4j.mnist.data.IdxReader.read(
+                dir.resolve("synthetic-labels-idx1-ubyte"), 1);
+        assertArrayEquals(new int[] {12}, labels.dims());
+        for (byte b : labels.data()) {
+            assertEquals(3, b);
+        }
+        try (io.vae4j.core.model.Vae vae = io.vae4j.core.model.Vae.load(cv.resolve("model.vae"))) {
+            assertEquals(io.vae4j.core.config.ModelKind.CVAE, vae.config().kind());
+            float[] want = vae.sample(12, 4, 3).reshape(-1).toFloatVector();
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(Math.round(want[i] * 255), images.data()[i] & 0xff, "pixel " + i);
+            }
+        }
+        CliRunner.Run all = CliRunner.run("sample", "--model", cv.toString(), "--data", data.toString(), "-n", "20",
+                "--out", dir.toString());
+        assertEquals(0, all.exitCode(), all.err());
+        assertEquals(10 * 56 + 11 * 2, ImageIO.read(dir.resolve("samples.png").toFile()).getWidth());
+        assertEquals(11 * 56 + 12 * 2 + 16, ImageIO.read(dir.resolve("style_transfer.png").toFile()).getWidth());
+        String m = cv.toString();
+        String dd = data.toString();
+        for (String[] cmd : new String[][] {{"evaluate", "--model", m, "--data", dd, "--iwae-k", "5"},
+            {"reconstruct", "--model", m, "--data", dd, "--out", dir.toString()},
+            {"interpolate", "--model", m, "--data", dd, "--out", dir.toString()},
+            {"latent", "--model", m, "--data", dd, "--out", dir.toString()},
+            {"arithmetic", "--model", m, "--data", dd, "--out", dir.toString()},
+            {"denoise", "--model", m, "--data", dd, "--out", dir.toString(), "--test-limit", "30"},
+            {"export", "--model", m, "--out", dir.resolve("export").toString()}}) {
+            CliRunner.Run r = CliRunner.run(cmd);
+            assertEquals(0, r.exitCode(), cmd[0] + ": " + r.err());
+        }
+        assertTrue(CliRunner.run("latent", "--model", m, "--data", dd, "--out", dir.toString()).out()
+                .contains("No manifold.png: a conditional model's decoder takes a digit"));
+        String[][] bad = {{"sample", "--model", run.toString(), "--digit", "3"},
+            {"sample", "--model", cv.toString(), "--digit", "12"},
+            {"train", "--kind", "cvae", "--corrupt", "gaussian:0.5"}};
+        String[] says = {"--digit needs a conditional model (trained with --kind cvae)", "--digit must be in 0-9, got 12",
+            "a conditional VAE (kind CVAE) cannot be trained as a denoising model"};
+        for (int i = 0; i < bad.length; i++) {
+            CliRunner.Run b = CliRunner.run(concat(bad[i], "--data", data.toString(), "--out",
+                    dir.resolve("bad" + i).toString()));
+            assertEquals(2, b.exitCode(), String.join(" ", bad[i]) + ": " + b.err());
+            assertTrue(b.err().contains(says[i]), b.err());
+        }
+    }
+
     @Test
     void anomalyReportsAnAucForTheHeldOutDigit() throws IOException {
         Path dir = root.resolve("anomaly");

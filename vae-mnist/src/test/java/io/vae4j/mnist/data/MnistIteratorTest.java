@@ -148,4 +148,29 @@ class MnistIteratorTest {
             }
         }
     }
+
+    /** With labels in the features, each row is the pixels then the one-hot label, also in a reused buffer. */
+    @Test
+    void labelsInFeaturesFollowThePixels() {
+        MnistIterator it = new MnistIterator(split(), 16, 1, true, false, 0, true);
+        MnistIterator plain = new MnistIterator(split(), 16, 1, true, false, 0);
+        assertEquals(794, it.inputColumns());
+        float[] buf = new float[16 * 794];
+        java.util.Arrays.fill(buf, 7f); // stale values must not survive
+        while (it.hasNext()) {
+            DataSet ds = plain.next();
+            int n = it.nextFeatures(buf);
+            for (int r = 0; r < n; r++) {
+                for (int j = 0; j < 784; j++) {
+                    assertEquals(ds.getFeatures().getFloat(r, j), buf[r * 794 + j], 0f);
+                }
+                for (int c = 0; c < 10; c++) {
+                    assertEquals(ds.getLabels().getFloat(r, c), buf[r * 794 + 784 + c], 0f);
+                }
+            }
+        }
+        DataSet first = MnistIterator.inOrder(split(), 4, true).next();
+        assertEquals(794, first.getFeatures().size(1));
+        assertEquals(1f, first.getFeatures().getFloat(2, 784 + 2), 0f);
+    }
 }
