@@ -2,6 +2,11 @@ package io.vae4j.mnist.cli;
 
 import io.vae4j.core.model.Vae;
 import io.vae4j.mnist.data.IdxWriter;
+import io.vae4j.mnist.edit.NearestCentroid;
+import io.vae4j.mnist.run.RunFiles;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import io.vae4j.mnist.run.MnistData;
 import io.vae4j.mnist.viz.ImageGrid;
 import java.io.IOException;
@@ -20,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Decode z ~ N(0, I) into a grid of images (samples.png). A conditional model (--kind cvae) "
             + "draws the digit given by --digit, or without it every digit in turn (one column per digit), and "
-            + "also writes style_transfer.png: test images' codes decoded with each of the ten labels. "
+            + "also writes style_transfer.png (test images' codes decoded with each of the ten labels) and "
+            + "samples.json (how many samples a model-free classifier takes for the digit asked for). "
             + "--save-idx writes the images as an MNIST-format IDX file."})
 final class SampleCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -83,15 +89,47 @@ final class SampleCommand implements Callable<Integer> {
             if (saveIdx != null) {
                 saveIdx(vae, images, s, h, w, out);
             }
-            if (conditional && digit == null) {
+            if (conditional) {
                 MnistData mnist = MnistData.load(data.dir(), Models.settings(image.model, vae.epochsDone()),
                         vae.config().seed(), DataOptions.fetcher);
-                Path style = image.output("style_transfer.png");
-                ImageGrid.writePng(ArithmeticCommand.analogy(vae, mnist.test(), 0), style);
-                out.println("Wrote " + style);
+                labelAgreement(vae, images, mnist, s, out);
+                if (digit == null) {
+                    Path style = image.output("style_transfer.png");
+                    ImageGrid.writePng(ArithmeticCommand.analogy(vae, mnist.test(), 0), style);
+                    out.println("Wrote " + style);
+                }
             }
         }
         return 0;
+    }
+
+    /**
+     * Whether the samples are the digits asked for, measured by a classifier independent of the model (nearest
+     * training-set digit mean), next to that classifier's accuracy on the real test images; samples.json.
+     */
+    private void labelAgreement(Vae vae, INDArray images, MnistData mnist, long s, PrintWriter out)
+            throws IOException {
+        NearestCentroid classifier = NearestCentroid.fit(mnist.train());
+        int[] asked = new int[n];
+        for (int i = 0; i < n; i++) {
+            asked[i] = digit != null ? digit : i % vae.config().classes();
+        }
+        double agreement = classifier.agreement(images.castTo(DataType.FLOAT).dup('c').reshape(-1).toFloatVector(),
+                asked);
+        int[] all = java.util.stream.IntStream.range(0, mnist.test().count()).toArray();
+        double testAccuracy = classifier.agreement(mnist.test().features(all).reshape(-1).toFloatVector(),
+                mnist.test().labelsOf(all));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("images", n);
+        json.put("digit", digit == null ? "all, in turn" : digit.toString());
+        json.put("seed", s);
+        json.put("label_agreement", agreement);
+        json.put("test_images_agreement", testAccuracy);
+        json.put("classifier", "nearest training-set digit mean (squared Euclidean distance)");
+        Path file = image.output("samples.json");
+        RunFiles.writeJson(file, json);
+        out.printf(Locale.ROOT, "Label agreement: %.1f%% of the samples are nearest to the mean training image of "
+                + "the digit asked for (real test images: %.1f%%); %s%n", 100 * agreement, 100 * testAccuracy, file);
     }
 
     private void saveIdx(Vae vae, INDArray images, long s, int h, int w, PrintWriter out) throws IOException {

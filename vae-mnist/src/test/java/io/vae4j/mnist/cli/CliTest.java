@@ -378,6 +378,13 @@ class CliTest {
         assertEquals(0, all.exitCode(), all.err());
         assertEquals(10 * 56 + 11 * 2, ImageIO.read(dir.resolve("samples.png").toFile()).getWidth());
         assertEquals(11 * 56 + 12 * 2 + 16, ImageIO.read(dir.resolve("style_transfer.png").toFile()).getWidth());
+        com.fasterxml.jackson.databind.JsonNode agreement = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("samples.json").toFile());
+        assertEquals(20, agreement.get("images").asInt());
+        double a = agreement.get("label_agreement").asDouble();
+        assertTrue(a >= 0 && a <= 1 && Math.round(a * 20) == a * 20, "a fraction of 20 samples: " + a);
+        assertTrue(agreement.get("test_images_agreement").asDouble() > 0.5,
+                "the classifier should read the synthetic digits");
         String m = cv.toString();
         String dd = data.toString();
         for (String[] cmd : new String[][] {{"evaluate", "--model", m, "--data", dd, "--iwae-k", "5"},
