@@ -37,7 +37,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A SameDiff function compiled for one input shape: the ops needed for a chosen set of outputs, in topological
  * order, each with an {@link OpContext} whose input and output arrays are bound once. Running it executes each op
- * directly (custom ops through libnd4j's {@code execCustomOp2}): no per-step plan, name look-ups, shape inference or allocation, which
+ * directly (custom ops through libnd4j's {@code execCustomOp2}): no per-step plan, name look-ups, shape inference or
+ * allocation, which
  * is what SameDiff's own sessions (M2.1 {@code InferenceSession}) redo at every call.
  *
  * <p>Compilation follows what {@code InferenceSession.getAndParameterizeOp} does for one call (arguments, legacy

@@ -326,11 +326,16 @@ public final class Vae implements AutoCloseable {
         if (z.size(0) != labels.length) {
             throw new IllegalArgumentException(z.size(0) + " codes but " + labels.length + " labels");
         }
-        INDArray out = Nd4j.create(dataType, labels.length, config.decoderInputSize());
-        out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, config.latentSize())).assign(z);
+        return withOneHot(z, config.latentSize(), labels);
+    }
+
+    /** [head | one-hot labels], head [n, width]. */
+    private INDArray withOneHot(INDArray head, int width, int[] labels) {
+        INDArray out = Nd4j.create(dataType, labels.length, width + config.classes());
+        out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, width)).assign(head);
         for (int i = 0; i < labels.length; i++) {
             requireLabel(labels[i]);
-            out.putScalar(i, config.latentSize() + labels[i], 1.0);
+            out.putScalar(i, width + labels[i], 1.0);
         }
         return out;
     }
@@ -346,13 +351,7 @@ public final class Vae implements AutoCloseable {
             throw new IllegalArgumentException("need [n, " + config.inputSize() + "] pixels and n labels, got "
                     + java.util.Arrays.toString(pixels.shape()) + " and " + labels.length);
         }
-        INDArray out = Nd4j.create(dataType, labels.length, config.featureSize());
-        out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, config.inputSize())).assign(x);
-        for (int i = 0; i < labels.length; i++) {
-            requireLabel(labels[i]);
-            out.putScalar(i, config.inputSize() + labels[i], 1.0);
-        }
-        return out;
+        return withOneHot(x, config.inputSize(), labels);
     }
 
     private void requireLabel(int label) {
@@ -377,7 +376,7 @@ public final class Vae implements AutoCloseable {
         return labels == null ? z : Nd4j.hstack(z, labels.castTo(z.dataType()));
     }
 
-    /** Reconstructions: pixel means decoded from the posterior means of x (for a conditional model, with x's labels). */
+    /** Reconstructions: pixel means decoded from the posterior means of x (a conditional model: with x's labels). */
     public INDArray reconstruct(INDArray x) {
         INDArray xf = Inputs.flat(x, config, dataType, "inputs");
         return decode(decoderInput(encode(xf).mu(), labelsOf(xf)));

@@ -114,7 +114,8 @@ public final class Trainer implements AutoCloseable {
         Adam adam = adam(config);
         // a pre-processor works on DataSets: with one, take the DataSet path
         DirectFeatures direct = data instanceof DirectFeatures d && data.getPreProcessor() == null ? d : null;
-        float[] staging = direct == null ? null : new float[Math.multiplyExact(config.batchSize(), config.featureSize())];
+        float[] staging = direct == null ? null
+                : new float[Math.multiplyExact(config.batchSize(), config.featureSize())];
         List<EpochSummary> summaries = new ArrayList<>(epochs);
         HeapAdam heap = loadHeapAdam();
         try {
@@ -276,10 +277,10 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * A batch's features, checked, copied into the input of the step compiled for its size. Read on the training thread: a
-     * prefetching thread of its own runs ND4J ops concurrently with the step's, and with as many OpenMP threads as
-     * cores each parallel op then waits for a core (measured on 2 cores: 14 ms per step with a prefetch thread, 11
-     * without).
+     * A batch's features, checked, copied into the input of the step compiled for its size. Read on the training
+     * thread: a prefetching thread of its own runs ND4J ops concurrently with the step's, and with as many OpenMP
+     * threads as cores each parallel op then waits for a core (measured on 2 cores: 14 ms per step with a prefetch
+     * thread, 11 without).
      */
     private Compiled nextBatch(DataSet ds, long index, int epoch, Buffers b) {
         INDArray x = Inputs.flat(ds.getFeatures(), config, dataType, "training batch " + index);

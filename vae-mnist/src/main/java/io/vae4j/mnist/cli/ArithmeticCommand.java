@@ -6,7 +6,6 @@ import io.vae4j.mnist.edit.Attribute;
 import io.vae4j.mnist.edit.LatentArithmetic;
 import io.vae4j.mnist.run.MnistData;
 import io.vae4j.mnist.run.RunFiles;
-import io.vae4j.mnist.run.RunSettings;
 import io.vae4j.mnist.viz.ImageGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -47,31 +46,18 @@ final class ArithmeticCommand implements Callable<Integer> {
             description = "Multiple of the direction added and subtracted. Default: ${DEFAULT-VALUE}.")
     double scale;
 
-    @Option(names = "--test-limit", paramLabel = "N", defaultValue = "0",
-            description = "Use the first N test images (0: all 10,000); at least 8.")
-    int testLimit;
-
-    @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "10",
-            description = "Edited images shown per row of arithmetic.png. Default: ${DEFAULT-VALUE}.")
-    int count;
+    @Mixin
+    TestImageOptions images;
 
     @Override
     public Integer call() throws IOException {
         if (!(scale > 0) || scale > 10) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--scale must be in (0, 10], got " + scale);
         }
-        if (testLimit < 0 || testLimit > 0 && testLimit < 8) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--test-limit must be 0 (all) or >= 8, got "
-                    + testLimit);
-        }
-        if (count < 1 || count > 50) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--count must be in [1, 50], got " + count);
-        }
+        images.check(spec, 8);
         PrintWriter out = spec.commandLine().getOut();
         try (Vae vae = Models.load(image.model)) {
-            RunSettings trained = Models.settings(image.model, vae.epochsDone());
-            MnistData mnist = MnistData.load(data.dir(), new RunSettings(trained.epochs(), trained.binarization(), 0,
-                    testLimit, -1), vae.config().seed(), DataOptions.fetcher);
+            MnistData mnist = images.load(vae, image.model, data);
             MnistSplit test = mnist.test();
             if (test.count() < 8) {
                 throw new UserException("latent arithmetic needs at least 8 test images, the test set has "
@@ -90,7 +76,7 @@ final class ArithmeticCommand implements Callable<Integer> {
             List<BufferedImage> pictures = new ArrayList<>();
             for (Attribute a : Attribute.values()) {
                 LatentArithmetic.Edit e = LatentArithmetic.edit(vae, a, dirImages, dirLabels, editImages, editLabels,
-                        rows, cols, scale, count);
+                        rows, cols, scale, images.count);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("attribute", a.key());
                 row.put("before", e.before());

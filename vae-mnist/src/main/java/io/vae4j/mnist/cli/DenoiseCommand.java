@@ -6,7 +6,6 @@ import io.vae4j.mnist.data.MnistSplit;
 import io.vae4j.mnist.edit.Denoising;
 import io.vae4j.mnist.run.MnistData;
 import io.vae4j.mnist.run.RunFiles;
-import io.vae4j.mnist.run.RunSettings;
 import io.vae4j.mnist.viz.ImageGrid;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,27 +40,16 @@ final class DenoiseCommand implements Callable<Integer> {
                     + "trained with (--corrupt), else gaussian:0.5.")
     Corruption noise;
 
-    @Option(names = "--test-limit", paramLabel = "N", defaultValue = "0",
-            description = "Use the first N test images (0: all 10,000).")
-    int testLimit;
+    @Mixin
+    TestImageOptions images;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "Seed of the corruption. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "10",
-            description = "Images shown in denoise.png. Default: ${DEFAULT-VALUE}.")
-    int count;
-
     @Override
     public Integer call() throws IOException {
-        if (testLimit < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--test-limit must be >= 0, got "
-                    + testLimit);
-        }
-        if (count < 1 || count > 50) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--count must be in [1, 50], got " + count);
-        }
+        images.check(spec, 1);
         if (noise != null && !noise.active()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--noise none leaves nothing to denoise: "
                     + "give gaussian:SIGMA, saltpepper:P or mask:P");
@@ -69,12 +57,11 @@ final class DenoiseCommand implements Callable<Integer> {
         try (Vae vae = Models.load(image.model)) {
             Corruption used = noise != null ? noise
                     : vae.config().denoising() ? vae.config().corruption() : Corruption.parse("gaussian:0.5");
-            RunSettings trained = Models.settings(image.model, vae.epochsDone());
-            MnistData mnist = MnistData.load(data.dir(), new RunSettings(trained.epochs(), trained.binarization(), 0,
-                    testLimit, -1), vae.config().seed(), DataOptions.fetcher);
+            MnistData mnist = images.load(vae, image.model, data);
             MnistSplit test = mnist.test();
             int[] all = java.util.stream.IntStream.range(0, test.count()).toArray();
-            Denoising.Result r = Denoising.run(vae, test.features(all), test.labelsOf(all), test.rows(), test.cols(), used, seed, count);
+            Denoising.Result r = Denoising.run(vae, test.features(all), test.labelsOf(all), test.rows(), test.cols(),
+                    used, seed, images.count);
             Path png = image.output("denoise.png");
             int k = (int) r.clean().size(0);
             ImageGrid.writePng(ImageGrid.grid(Nd4j.vstack(r.clean(), r.corrupted(), r.denoised()), test.rows(),

@@ -21,7 +21,8 @@ public final class IdxWriter {
         long n = 1;
         for (int d : dims) {
             if (d < 1) {
-                throw new IllegalArgumentException("IDX dimensions must be >= 1, got " + java.util.Arrays.toString(dims));
+                throw new IllegalArgumentException("IDX dimensions must be >= 1, got "
+                        + java.util.Arrays.toString(dims));
             }
             n *= d;
         }
