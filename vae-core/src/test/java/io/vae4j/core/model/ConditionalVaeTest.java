@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The conditional VAE uses its label: trained on images that are a fixed pattern per label, what it generates for
- * a label is that label's pattern; it saves and loads like the others; labels are checked.
+ * a label is that label's pattern; it saves, loads and resumes like the others; labels are checked.
  */
 class ConditionalVaeTest {
     private static final int CLASSES = 4;
@@ -94,6 +94,27 @@ class ConditionalVaeTest {
                 assertArrayEquals(vae.encode(x).mu().toFloatMatrix(), back.encode(x).mu().toFloatMatrix());
                 assertArrayEquals(vae.reconstruct(x).toFloatMatrix(), back.reconstruct(x).toFloatMatrix());
                 assertArrayEquals(vae.sample(5, 1, 2).toFloatMatrix(), back.sample(5, 1, 2).toFloatMatrix());
+            }
+        }
+    }
+
+    /** Trained 1 epoch, saved, loaded and trained 1 more: the same parameters as 2 epochs without a stop. */
+    @Test
+    void resumesExactly() throws IOException {
+        Path file = dir.resolve("half.vae");
+        try (Vae straight = Vae.create(config()); Vae first = Vae.create(config())) {
+            straight.fit(TestData.iterator(data(40), 16), 2);
+            first.fit(TestData.iterator(data(40), 16), 1);
+            first.save(file);
+            try (Vae resumed = Vae.load(file)) {
+                resumed.fit(TestData.iterator(data(40), 16), 1);
+                assertEquals(2, resumed.epochsDone());
+                for (org.nd4j.autodiff.samediff.SDVariable v : straight.graph().variables()) {
+                    if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
+                        assertArrayEquals(v.getArr().reshape(-1).toFloatVector(),
+                                resumed.graph().getArrForVarName(v.name()).reshape(-1).toFloatVector(), v.name());
+                    }
+                }
             }
         }
     }
