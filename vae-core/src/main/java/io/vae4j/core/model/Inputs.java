@@ -98,17 +98,28 @@ public final class Inputs {
         return s;
     }
 
-    /** Latent codes as [n, latentSize] in the model's data type. */
+    /**
+     * The decoder's input as [n, decoderInputSize] in the model's data type: latent codes, followed for a
+     * conditional model by the one-hot label.
+     */
     public static INDArray latent(INDArray z, VaeConfig c, DataType dataType) {
-        long l = c.decoderInputSize();
+        return rows(z, c.decoderInputSize(), "latent codes", c.conditional() ? " (z of " + c.latentSize()
+                + ", then the one-hot label of " + c.classes() + ")" : "", dataType);
+    }
+
+    /** Standard normal noise for the reparameterisation, [n, latentSize] in the model's data type. */
+    public static INDArray noise(INDArray eps, VaeConfig c, DataType dataType) {
+        return rows(eps, c.latentSize(), "noise eps", "", dataType);
+    }
+
+    private static INDArray rows(INDArray z, long l, String what, String layout, DataType dataType) {
         if (z == null || !(z.rank() == 2 && z.size(1) == l || z.rank() == 1 && z.length() == l)) {
-            throw new IllegalArgumentException("latent codes must have shape [n, " + l + "]"
-                    + (c.conditional() ? " (z of " + c.latentSize() + ", then the one-hot label of " + c.classes()
-                    + ")" : "") + ", got " + (z == null ? "null" : Arrays.toString(z.shape())));
+            throw new IllegalArgumentException(what + " must have shape [n, " + l + "]" + layout + ", got "
+                    + (z == null ? "null" : Arrays.toString(z.shape())));
         }
         INDArray out = z.rank() == 1 ? z.reshape(1, l) : z;
         if (!Double.isFinite(out.sumNumber().doubleValue())) {
-            throw new IllegalArgumentException("latent codes contain NaN or infinite values");
+            throw new IllegalArgumentException(what + " contain NaN or infinite values");
         }
         return out.dataType() == dataType ? out : out.castTo(dataType);
     }

@@ -246,7 +246,7 @@ public final class Vae implements AutoCloseable {
     public LossTerms lossTerms(INDArray x, INDArray eps) {
         open();
         INDArray xf = Inputs.flat(x, config, dataType, "inputs");
-        INDArray e = config.variational() ? Inputs.latent(eps, config, dataType) : null;
+        INDArray e = config.variational() ? Inputs.noise(eps, config, dataType) : null;
         if (e != null && e.size(0) != xf.size(0)) {
             throw new IllegalArgumentException("eps has " + e.size(0) + " rows but the inputs have " + xf.size(0));
         }

@@ -204,10 +204,10 @@ public final class Trainer implements AutoCloseable {
         HeapAdam heap = loadHeapAdam();
         try {
             for (int s = 0; s < 2 * steps; s++) {
-            boolean timed = s >= steps;
-            if (s == steps) {
-                java.util.Arrays.fill(nanos, 0);
-            }
+                boolean timed = s >= steps;
+                if (s == steps) {
+                    java.util.Arrays.fill(nanos, 0);
+                }
                 c.step.runTimed(nanos);
                 long t0 = System.nanoTime();
                 update(adam, epochsDone, heap);
