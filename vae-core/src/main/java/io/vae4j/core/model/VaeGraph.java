@@ -123,8 +123,8 @@ final class VaeGraph {
      */
     private SDVariable reconstructionNll(SDVariable x, SDVariable out, String name, String prefix) {
         if (config.likelihood() == Likelihood.BERNOULLI) {
-            SDVariable relu = sd.nn().relu(prefix + "nll_relu", out, 0.0);
-            SDVariable softplus = sd.nn().softplus(prefix + "nll_softplus", sd.math().abs(out).neg());
+            SDVariable relu = sd.nn().relu(prefix + VaeNames.NLL_RELU_SUFFIX, out, 0.0);
+            SDVariable softplus = sd.nn().softplus(prefix + VaeNames.NLL_SOFTPLUS_SUFFIX, sd.math().abs(out).neg());
             return rowSum(relu.sub(out.mul(x)).add(softplus), config.inputSize(), name);
         }
         double v = config.gaussianVariance();

@@ -55,6 +55,11 @@ public final class VaeNames {
      * max(l, 0) - l x + log(1 + exp(-|l|)); its input is the decoder's logits.
      */
     public static final String TRAIN_NLL_RELU = "train_nll_relu";
+    /** Training branch, Bernoulli likelihood: log(1 + exp(-|logits|)), the last term of that NLL. */
+    public static final String TRAIN_NLL_SOFTPLUS = "train_nll_softplus";
+    /** What the two names above are, after a branch's prefix; VaeGraph names every branch's terms so. */
+    static final String NLL_RELU_SUFFIX = "nll_relu";
+    static final String NLL_SOFTPLUS_SUFFIX = "nll_softplus";
     /** Training branch: the scalar loss, mean over the batch of (reconstruction + beta * KL). */
     public static final String LOSS = "loss";
 
