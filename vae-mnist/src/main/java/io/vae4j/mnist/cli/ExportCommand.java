@@ -44,6 +44,12 @@ final class ExportCommand implements Callable<Integer> {
             for (Path p : Dl4jExport.write(vae, dir, testNegElbo)) {
                 stdout.println("Wrote " + p);
             }
+            if (!Dl4jExport.supportsDl4jVae(vae.config())) {
+                stdout.println("No " + Dl4jExport.DL4J_VAE_FILE + ": DL4J's VariationalAutoencoder layer holds MLP VAEs "
+                        + "with hidden layers only" + (vae.config().conditional()
+                        ? ", and has no input for a conditional model's label (the encoder and decoder zips take it: "
+                        + "see vae4j-export.json in each)" : "") + ".");
+            }
         }
         return 0;
     }

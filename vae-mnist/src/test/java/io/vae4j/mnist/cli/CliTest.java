@@ -399,6 +399,8 @@ class CliTest {
         }
         assertTrue(CliRunner.run("latent", "--model", m, "--data", dd, "--out", dir.toString()).out()
                 .contains("No manifold.png: a conditional model's decoder takes a digit"));
+        assertTrue(CliRunner.run("export", "--model", m, "--out", dir.resolve("export").toString()).out()
+                .contains("has no input for a conditional model's label"));
         String[][] bad = {{"sample", "--model", run.toString(), "--digit", "3"},
             {"sample", "--model", cv.toString(), "--digit", "12"},
             {"train", "--kind", "cvae", "--corrupt", "gaussian:0.5"}};
