@@ -18,6 +18,16 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record BackendInfo(String backend, boolean gpu, String device, String blasVendor, int threads) {
 
+    /**
+     * Whether ND4J's arrays live in host memory that Java may read and write directly, and ops run where they are
+     * called: the CPU backend. Not so on CUDA, whose executioner also moves arrays between host and device. Loads
+     * ND4J if needed.
+     */
+    public static boolean hostBackend() {
+        String name = Nd4j.getBackend().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+        return !name.contains("cuda") && !name.contains("cublas");
+    }
+
     /** Loads ND4J if needed and describes its backend. */
     public static BackendInfo current() {
         String backend = Nd4j.getBackend().getClass().getSimpleName();

@@ -61,6 +61,11 @@ public final class CompiledGraph implements AutoCloseable {
     private final org.bytedeco.javacpp.Pointer[] directContext;
     private static final org.nd4j.nativeblas.NativeOps NATIVE = org.nd4j.nativeblas.NativeOpsHolder.getInstance()
             .getDeviceNativeOps();
+    /**
+     * Whether custom ops may skip the executioner: on the CPU backend only. On CUDA the executioner also moves
+     * arrays between host and device and sets the stream around the same call.
+     */
+    private static final boolean DIRECT = io.vae4j.core.backend.BackendInfo.hostBackend();
 
     private CompiledGraph(DifferentialFunction[] ops, OpContext[] contexts, Map<String, INDArray> values,
             List<INDArray> owned) {
@@ -71,7 +76,7 @@ public final class CompiledGraph implements AutoCloseable {
         directHash = new long[ops.length];
         directContext = new org.bytedeco.javacpp.Pointer[ops.length];
         for (int i = 0; i < ops.length; i++) {
-            if (contexts[i] != null && ops[i] instanceof CustomOp c) {
+            if (DIRECT && contexts[i] != null && ops[i] instanceof CustomOp c) {
                 directHash[i] = c.opHash();
                 directContext[i] = contexts[i].contextPointer();
             }

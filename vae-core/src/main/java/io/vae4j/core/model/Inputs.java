@@ -70,8 +70,7 @@ public final class Inputs {
     }
 
     /** Whether arrays live in host memory that Java may write directly (not so on the CUDA backend). */
-    private static final boolean CPU = !org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getName()
-            .toLowerCase(java.util.Locale.ROOT).contains("cuda");
+    private static final boolean CPU = io.vae4j.core.backend.BackendInfo.hostBackend();
 
     /**
      * The sum of a small contiguous array's values in double precision, read in Java: one native round trip fewer

@@ -33,8 +33,7 @@ abstract class HeapAdam {
 
     /** Whether this can run on these buffers: CPU backend, contiguous FLOAT or DOUBLE buffers. */
     static boolean supports(INDArray params) {
-        String backend = org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getName();
-        return !backend.toLowerCase(java.util.Locale.ROOT).contains("cuda") && !params.isView()
+        return io.vae4j.core.backend.BackendInfo.hostBackend() && !params.isView()
                 && (params.dataType() == DataType.FLOAT || params.dataType() == DataType.DOUBLE)
                 && params.length() <= Integer.MAX_VALUE - 8;
     }
