@@ -53,12 +53,9 @@ public final class Inputs {
                         + ", value " + i % d + ": " + src[i] + ")");
             }
         }
-        if (!CPU) {
-            dst.assign(org.nd4j.linalg.factory.Nd4j.create(java.util.Arrays.copyOf(src, length), dst.shape(), 'c')
-                    .castTo(dst.dataType()));
-        } else if (dst.dataType() == DataType.FLOAT) {
+        if (CPU && dst.dataType() == DataType.FLOAT) {
             dst.data().asNioFloat().put(src, 0, length);
-        } else if (dst.dataType() == DataType.DOUBLE) {
+        } else if (CPU && dst.dataType() == DataType.DOUBLE) {
             java.nio.DoubleBuffer out = dst.data().asNioDouble();
             for (int i = 0; i < length; i++) {
                 out.put(i, src[i]);

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,9 +65,10 @@ final class ArithmeticCommand implements Callable<Integer> {
                         + test.count());
             }
             int half = test.count() / 2;
+            INDArray codes = codes(vae, test); // once, for both attributes and the analogy
             INDArray dirImages = test.features(range(0, half));
-            INDArray editImages = test.features(range(half, test.count()));
-            int[] dirLabels = test.labelsOf(range(0, half));
+            INDArray dirCodes = codes.get(NDArrayIndex.interval(0, half), NDArrayIndex.all());
+            INDArray editCodes = codes.get(NDArrayIndex.interval(half, test.count()), NDArrayIndex.all());
             int[] editLabels = test.labelsOf(range(half, test.count()));
             int rows = test.rows();
             int cols = test.cols();
@@ -75,7 +77,7 @@ final class ArithmeticCommand implements Callable<Integer> {
             List<String> captions = new ArrayList<>();
             List<BufferedImage> pictures = new ArrayList<>();
             for (Attribute a : Attribute.values()) {
-                LatentArithmetic.Edit e = LatentArithmetic.edit(vae, a, dirImages, dirLabels, editImages, editLabels,
+                LatentArithmetic.Edit e = LatentArithmetic.edit(vae, a, dirImages, dirCodes, editCodes, editLabels,
                         rows, cols, scale, images.count);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("attribute", a.key());
@@ -100,7 +102,7 @@ final class ArithmeticCommand implements Callable<Integer> {
             Path png = image.output("arithmetic.png");
             ImageGrid.writePng(ImageGrid.captioned(captions, pictures), png);
             Path analogyPng = image.output("analogy.png");
-            ImageGrid.writePng(analogy(vae, test, half), analogyPng);
+            ImageGrid.writePng(analogy(vae, test, codes, half), analogyPng);
             Path jsonFile = image.output("arithmetic.json");
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("attributes", json);
@@ -114,10 +116,8 @@ final class ArithmeticCommand implements Callable<Integer> {
      * The digit analogy picture: for the first edited image of each digit, the image itself and then its style on
      * each digit 0-9 (see {@link LatentArithmetic#analogy}; a conditional model's style transfer).
      */
-    static BufferedImage analogy(Vae vae, MnistSplit test, int from) {
-        int[] all = range(0, test.count());
-        INDArray codes = vae.encode(test.inputs(vae.config().conditional(), all)).mu();
-        int[] labels = test.labelsOf(all);
+    static BufferedImage analogy(Vae vae, MnistSplit test, INDArray codes, int from) {
+        int[] labels = test.labelsOf(range(0, test.count()));
         List<Integer> sources = new ArrayList<>();
         boolean[] seen = new boolean[MnistSplit.CLASSES];
         for (int i = from; i < test.count(); i++) {
@@ -140,6 +140,11 @@ final class ArithmeticCommand implements Callable<Integer> {
         return ImageGrid.captioned(List.of(vae.config().conditional()
                 ? "each row: a test image, then its code decoded with the labels 0-9 (style transfer)"
                 : "each row: a test image, then its style on the digits 0-9"), List.of(picture));
+    }
+
+    /** The posterior means of all images of a split (with their labels for a conditional model). */
+    static INDArray codes(Vae vae, MnistSplit test) {
+        return vae.encode(test.inputs(vae.config().conditional(), range(0, test.count()))).mu();
     }
 
     static int[] range(int from, int to) {

@@ -95,7 +95,8 @@ final class SampleCommand implements Callable<Integer> {
                 labelAgreement(vae, images, mnist, s, out);
                 if (digit == null) {
                     Path style = image.output("style_transfer.png");
-                    ImageGrid.writePng(ArithmeticCommand.analogy(vae, mnist.test(), 0), style);
+                    ImageGrid.writePng(ArithmeticCommand.analogy(vae, mnist.test(),
+                            ArithmeticCommand.codes(vae, mnist.test()), 0), style);
                     out.println("Wrote " + style);
                 }
             }

@@ -74,22 +74,20 @@ public final class LatentArithmetic {
      * Finds the attribute's direction on the direction images and applies it to the edited ones.
      *
      * @param dirImages  direction images, [n, rows*cols] in [0, 1]
-     * @param dirLabels  their digits (used by a conditional model only)
-     * @param editImages edited images, [m, rows*cols]
-     * @param editLabels their digits (used by a conditional model only)
+     * @param dirCodes   their posterior means, [n, latent]
+     * @param z          the edited images' posterior means, [m, latent]
+     * @param editLabels the edited images' digits (used by a conditional model only)
      * @param shown      how many edited images the pictures keep
      */
-    public static Edit edit(Vae vae, Attribute attribute, INDArray dirImages, int[] dirLabels, INDArray editImages,
+    public static Edit edit(Vae vae, Attribute attribute, INDArray dirImages, INDArray dirCodes, INDArray z,
                             int[] editLabels, int rows, int cols, double scale, int shown) {
-        INDArray dirCodes = vae.encode(inputs(vae, dirImages, dirLabels)).mu();
         double[] values = attribute.measureAll(floats(dirImages), (int) dirImages.size(0), rows, cols);
         INDArray v = direction(dirCodes, values);
-        INDArray z = vae.encode(inputs(vae, editImages, editLabels)).mu();
         INDArray step = v.mul(scale);
         INDArray original = decode(vae, z, editLabels);
         INDArray minus = decode(vae, z.subRowVector(step), editLabels);
         INDArray plus = decode(vae, z.addRowVector(step), editLabels);
-        int m = (int) editImages.size(0);
+        int m = (int) z.size(0);
         int k = Math.min(shown, m);
         return new Edit(attribute, mean(attribute, original, m, rows, cols), mean(attribute, minus, m, rows, cols),
                 mean(attribute, plus, m, rows, cols), scale, m, values.length, v, first(minus, k), first(original, k),
