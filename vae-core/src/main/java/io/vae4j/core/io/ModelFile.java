@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vae4j.core.backend.TensorflowOpList;
 import io.vae4j.core.config.VaeConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -117,6 +118,7 @@ public final class ModelFile {
             byte[] graphBytes = verified(file, zip, graphEntry, MAX_GRAPH_BYTES);
             SameDiff graph;
             try {
+                TensorflowOpList.skip();
                 graph = SameDiff.load(new java.io.ByteArrayInputStream(graphBytes), true);
             } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
                 // a corrupt graph can make SameDiff fail in any way, allocation included: one message either way

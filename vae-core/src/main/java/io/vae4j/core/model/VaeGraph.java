@@ -1,5 +1,6 @@
 package io.vae4j.core.model;
 
+import io.vae4j.core.backend.TensorflowOpList;
 import io.vae4j.core.config.Activation;
 import io.vae4j.core.config.Architecture;
 import io.vae4j.core.config.Likelihood;
@@ -36,6 +37,7 @@ final class VaeGraph {
     private VaeGraph(VaeConfig config, DataType dataType) {
         this.config = config;
         this.dataType = dataType;
+        TensorflowOpList.skip(); // before any op class asks ND4J for its op table
         this.sd = SameDiff.create();
         this.init = new SplittableRandom(config.seed());
     }

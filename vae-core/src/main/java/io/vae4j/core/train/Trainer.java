@@ -1,5 +1,6 @@
 package io.vae4j.core.train;
 
+import io.vae4j.core.backend.TensorflowOpList;
 import io.vae4j.core.config.VaeConfig;
 import io.vae4j.core.exec.CompiledGraph;
 import io.vae4j.core.model.Inputs;
@@ -599,6 +600,7 @@ public final class Trainer implements AutoCloseable {
      */
     private void ensureGradientFunction() {
         if (sd.getFunction("grad") == null) {
+            TensorflowOpList.skip();
             withStdoutMuted(sd::createGradFunction);
         }
     }
