@@ -45,14 +45,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * reduce axes and scalars, output shapes and data types), once. Ops that only compute unused outputs are pruned;
  * a matrix-product gradient whose input-side half is unused is replaced by the one product still needed, and
  * {@code relu_bp} (a {@code std::function} call per element in M2.1) by step(x) * dy. A caller may have given values
- * computed by its own kernels ({@link Fused}) instead of the ops of the function. Outputs can be bound to
- * caller-owned arrays (e.g. views of one flat gradient buffer).
+ * computed by its own kernels ({@link Fused}: ND4J ops, or Java code on the CPU backend) instead of the ops of the
+ * function. Outputs can be bound to caller-owned arrays (e.g. views of one flat gradient buffer).
  *
  * <p>Not thread-safe; the bound arrays are reused by every run, so read results before the next run.
  */
 public final class CompiledGraph implements AutoCloseable {
     private final DifferentialFunction[] ops;
     private final OpContext[] contexts;
+    /** Per op: the Java body of a {@link HostOp} (its {@code ops} entry is null), else null. */
+    private final HostOp[] host;
     private final Map<String, INDArray> values;
     private final List<INDArray> owned;
 
@@ -67,10 +69,11 @@ public final class CompiledGraph implements AutoCloseable {
      */
     private static final boolean DIRECT = io.vae4j.core.backend.BackendInfo.hostBackend();
 
-    private CompiledGraph(DifferentialFunction[] ops, OpContext[] contexts, Map<String, INDArray> values,
-            List<INDArray> owned) {
+    private CompiledGraph(DifferentialFunction[] ops, OpContext[] contexts, HostOp[] host,
+            Map<String, INDArray> values, List<INDArray> owned) {
         this.ops = ops;
         this.contexts = contexts;
+        this.host = host;
         this.values = values;
         this.owned = owned;
         directHash = new long[ops.length];
@@ -126,17 +129,30 @@ public final class CompiledGraph implements AutoCloseable {
         List<INDArray> owned = new ArrayList<>();
         List<DifferentialFunction> execOps = new ArrayList<>();
         List<OpContext> execContexts = new ArrayList<>();
+        List<HostOp> hostOps = new ArrayList<>();
         for (Object node : order) {
             if (node instanceof Fused f) {
                 INDArray[] in = new INDArray[f.inputs().size()];
                 for (int i = 0; i < in.length; i++) {
                     in[i] = arrayOf(fn, f.inputs().get(i), leaves, arrays);
                 }
-                INDArray out = output(fn, f.output(), in[0].shape(), boundOutputs, owned);
+                INDArray out = output(fn, f.output(), f.shape().of(in), boundOutputs, owned);
                 arrays.put(f.output(), out);
-                for (DifferentialFunction op : f.kernel().build(in, out, owned)) {
-                    exec(op, null);
-                    execOps.add(op);
+                for (Object step : f.kernel().build(in, out, owned)) {
+                    if (step instanceof HostOp h) {
+                        if (!DIRECT) {
+                            throw new IllegalStateException("kernel " + h.name() + " runs on host memory: CPU "
+                                    + "backend only");
+                        }
+                        h.body().run();
+                        execOps.add(null);
+                        hostOps.add(h);
+                    } else {
+                        DifferentialFunction op = (DifferentialFunction) step;
+                        exec(op, null);
+                        execOps.add(op);
+                        hostOps.add(null);
+                    }
                     execContexts.add(null);
                 }
                 continue;
@@ -166,6 +182,7 @@ public final class CompiledGraph implements AutoCloseable {
                 exec(mm, oc);
                 execOps.add(mm);
                 execContexts.add(oc);
+                hostOps.add(null);
                 continue;
             }
             if (df instanceof ThresholdReluBp relu && in.length == 2) {
@@ -180,6 +197,7 @@ public final class CompiledGraph implements AutoCloseable {
                     exec(op, null);
                     execOps.add(op);
                     execContexts.add(null);
+                    hostOps.add(null);
                 }
                 continue;
             }
@@ -234,13 +252,14 @@ public final class CompiledGraph implements AutoCloseable {
             exec(df, oc);
             execOps.add(df);
             execContexts.add(oc);
+            hostOps.add(null);
         }
         Map<String, INDArray> values = new LinkedHashMap<>();
         for (String w : targets) {
             values.put(w, arrayOf(fn, w, leaves, arrays));
         }
         return new CompiledGraph(execOps.toArray(new DifferentialFunction[0]),
-                execContexts.toArray(new OpContext[0]), values, owned);
+                execContexts.toArray(new OpContext[0]), hostOps.toArray(new HostOp[0]), values, owned);
     }
 
     /** The replacement above computes A^T dY, which is dW only when the forward product had no transposes. */
@@ -275,6 +294,10 @@ public final class CompiledGraph implements AutoCloseable {
      * times that before, which is the first epoch's warm-up.
      */
     private void exec(int i) {
+        if (host[i] != null) {
+            host[i].body().run();
+            return;
+        }
         long hash = directHash[i];
         if (hash == 0) {
             exec(ops[i], contexts[i]);
@@ -288,7 +311,7 @@ public final class CompiledGraph implements AutoCloseable {
 
     /** The op type and graph name of the i-th op, e.g. "matmul_bp (matmul_bp_1)". */
     public String label(int i) {
-        return ops[i].opName() + " (" + ops[i].getOwnName() + ")";
+        return host[i] != null ? host[i].name() + " (Java)" : ops[i].opName() + " (" + ops[i].getOwnName() + ")";
     }
 
     /** Executes an op with its bound context, or, for a kernel op made here with its arrays, without one. */
@@ -306,21 +329,45 @@ public final class CompiledGraph implements AutoCloseable {
         }
     }
 
-    /** Builds the ops of a fused kernel, their arrays bound, for given input arrays and output array. */
+    /**
+     * Builds the steps of a fused kernel, their arrays bound, for given input arrays and output array: each step an
+     * ND4J op ({@link DifferentialFunction}) or a {@link HostOp}.
+     */
     @FunctionalInterface
     public interface Kernel {
         /** @param scratch add any array the kernel allocates, so that it is released with the step */
-        List<DifferentialFunction> build(INDArray[] inputs, INDArray output, List<INDArray> scratch);
+        List<?> build(INDArray[] inputs, INDArray output, List<INDArray> scratch);
+    }
+
+    /** The shape of a fused kernel's output, from its input arrays. */
+    @FunctionalInterface
+    public interface OutputShape {
+        long[] of(INDArray[] inputs);
     }
 
     /**
-     * A value computed by a kernel instead of by the ops of the function; its shape is that of the first input.
+     * A step of a fused kernel written in Java, reading and writing the bound arrays' host memory: CPU backend only
+     * (compiling one elsewhere fails).
+     *
+     * @param name what the profile calls it
+     * @param body the computation, run once per run of the graph, in order with the ops
+     */
+    public record HostOp(String name, Runnable body) {
+    }
+
+    /**
+     * A value computed by a kernel instead of by the ops of the function.
      *
      * @param output the value's name in the function
      * @param inputs names of the values the kernel reads
-     * @param kernel the ops that compute it
+     * @param shape  the output's shape
+     * @param kernel the steps that compute it
      */
-    public record Fused(String output, List<String> inputs, Kernel kernel) {
+    public record Fused(String output, List<String> inputs, OutputShape shape, Kernel kernel) {
+        /** A kernel whose output has the shape of its first input. */
+        public Fused(String output, List<String> inputs, Kernel kernel) {
+            this(output, inputs, in -> in[0].shape(), kernel);
+        }
     }
 
     /** The array a wanted value is computed into by {@link #run}. */

@@ -450,7 +450,9 @@ public final class Trainer implements AutoCloseable {
             wanted.add(VaeNames.KL);
         }
         Map<String, CompiledGraph.Fused> fused = new HashMap<>();
-        for (CompiledGraph.Fused f : bernoulliKernels(grad)) {
+        List<CompiledGraph.Fused> kernels = config.likelihood() == io.vae4j.core.config.Likelihood.BERNOULLI
+                ? BernoulliKernels.of(sd, grad, likelihoodTarget()) : List.of();
+        for (CompiledGraph.Fused f : kernels) {
             fused.put(f.output(), f);
         }
         CompiledGraph step = CompiledGraph.compile(grad, leaves, bound, wanted, fused);
@@ -459,63 +461,6 @@ public final class Trainer implements AutoCloseable {
                 config.variational() ? step.value(VaeNames.KL) : null);
         steps.put(n, c);
         return c;
-    }
-
-    /**
-     * The Bernoulli reconstruction term's kernels, sharing s = sigmoid(l) of the decoder's logits l:
-     * <ul>
-     *   <li>the gradient with respect to l, fused. SameDiff differentiates the stable form
-     *       max(l, 0) - l x + log(1 + exp(-|l|)) term by term: about ten element-wise ops over [batch, pixels]
-     *       (relu_bp, sign, abs, sigmoid, products and sums). Its value is g (s - x), with g the gradient arriving
-     *       at the per-example NLL (1/batch for the mean loss): two ops once s is known.</li>
-     *   <li>the forward term log(1 + exp(-|l|)), which the loss reports (the gradient above does not need it):
-     *       it equals -log(max(s, 1 - s)), exactly, and max(s, 1 - s) >= 1/2 keeps the logarithm well
-     *       conditioned. Four cheap ops on s instead of abs, neg and a softplus (log and exp per element, the
-     *       dearest element-wise op of the step).</li>
-     * </ul>
-     * Apply only when the logits feed nothing but the three terms of that NLL, so the NLL is their only gradient
-     * path. CompiledTrainingStepTest proves the parameters and the reported loss equal to SameDiff's.
-     */
-    private List<CompiledGraph.Fused> bernoulliKernels(SameDiff grad) {
-        if (config.likelihood() != io.vae4j.core.config.Likelihood.BERNOULLI
-                || !sd.hasVariable(VaeNames.TRAIN_NLL_RELU) || !grad.hasVariable(VaeNames.TRAIN_NLL_SOFTPLUS)) {
-            return List.of();
-        }
-        String reluOp = sd.getVariables().get(VaeNames.TRAIN_NLL_RELU).getOutputOfOp();
-        String logits = sd.getOps().get(reluOp).getInputsToOp().get(0);
-        List<String> consumers = sd.getVariables().get(logits).getInputsForOp();
-        SDVariable logitGrad = grad.getVariable(logits).getGradient();
-        SDVariable reconGrad = grad.getVariable(VaeNames.RECON_TRAIN).getGradient();
-        if (consumers == null || consumers.size() != 3 || logitGrad == null || reconGrad == null) {
-            return List.of(); // another use of the logits: keep SameDiff's own gradient
-        }
-        INDArray[] sigmoid = new INDArray[1]; // s, computed by the forward kernel, read by the gradient's
-        CompiledGraph.Fused forward = new CompiledGraph.Fused(VaeNames.TRAIN_NLL_SOFTPLUS, List.of(logits),
-                (in, out, scratch) -> {
-                    INDArray s = Nd4j.create(out.dataType(), out.shape());
-                    scratch.add(s);
-                    sigmoid[0] = s;
-                    return List.of(new org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid(in[0], s),
-                            new org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction(s, out, 1.0),
-                            new org.nd4j.linalg.api.ops.impl.transforms.custom.Max(s, out, out),
-                            new org.nd4j.linalg.api.ops.impl.transforms.strict.Log(out, out),
-                            new org.nd4j.linalg.api.ops.impl.transforms.same.Negative(out, out));
-                });
-        CompiledGraph.Fused gradient = new CompiledGraph.Fused(logitGrad.name(),
-                List.of(logits, likelihoodTarget(), reconGrad.name()),
-                (in, out, scratch) -> {
-                    INDArray rowGrad = in[2].reshape(in[2].length(), 1);
-                    List<DifferentialFunction> ops = new ArrayList<>();
-                    INDArray s = sigmoid[0];
-                    if (s == null) { // the forward kernel did not run first: compute s here
-                        ops.add(new org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid(in[0], out));
-                        s = out;
-                    }
-                    ops.add(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp(s, in[1], out));
-                    ops.add(new org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp(out, rowGrad, out));
-                    return ops;
-                });
-        return List.of(forward, gradient);
     }
 
     /** The graph value the training branch's likelihood scores: the clean images, the pixels, or the input. */
