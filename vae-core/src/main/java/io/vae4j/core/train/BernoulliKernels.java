@@ -76,7 +76,7 @@ final class BernoulliKernels {
                     new CompiledGraph.Fused(VaeNames.RECON_TRAIN, List.of(logits, target),
                             in -> new long[] {in[0].size(0)}, host::forward),
                     new CompiledGraph.Fused(logitGrad.name(), List.of(logits, target, reconGrad.name()),
-                            host::gradient));
+                            host::backward));
         }
         INDArray[] sigmoid = new INDArray[1]; // s, computed by the forward kernel, read by the gradient's
         CompiledGraph.Fused forward = new CompiledGraph.Fused(VaeNames.TRAIN_NLL_SOFTPLUS, List.of(logits),
@@ -112,25 +112,48 @@ final class BernoulliKernels {
                 && a.length() == a.data().length();
     }
 
-    /** Copies a FLOAT array's elements, in row-major order, into {@code dst}. */
-    private static Runnable reader(INDArray a, float[] dst) {
-        if (dense(a)) {
-            FloatBuffer b = a.data().asNioFloat();
-            return () -> b.get(0, dst);
+    /**
+     * A FLOAT array as Java reads and writes it: its own buffer when dense, else a dense copy that {@link #gather}
+     * fills before a kernel reads it and {@link #scatter} copies back after a kernel wrote it.
+     */
+    static final class HostArray {
+        private final INDArray array;
+        private final INDArray dense;
+        private final FloatBuffer buffer;
+
+        HostArray(INDArray array, List<INDArray> scratch) {
+            this.array = array;
+            if (BernoulliKernels.dense(array)) {
+                dense = array;
+            } else {
+                dense = Nd4j.create(DataType.FLOAT, array.shape(), 'c');
+                scratch.add(dense);
+            }
+            buffer = dense.data().asNioFloat();
         }
-        return () -> System.arraycopy(a.dup('c').data().asFloat(), 0, dst, 0, dst.length);
+
+        void gather() {
+            if (dense != array) {
+                dense.assign(array);
+            }
+        }
+
+        void scatter() {
+            if (dense != array) {
+                array.assign(dense);
+            }
+        }
+
+        void get(float[] dst, int from, int len) {
+            buffer.get(from, dst, from, len);
+        }
+
+        void put(float[] src, int from, int len) {
+            buffer.put(from, src, from, len);
+        }
     }
 
-    /** Copies {@code src}, in row-major order, into a FLOAT array's elements. */
-    private static Runnable writer(float[] src, INDArray a) {
-        if (dense(a)) {
-            FloatBuffer b = a.data().asNioFloat();
-            return () -> b.put(0, src);
-        }
-        return () -> a.assign(Nd4j.createFromArray(src).reshape('c', a.shape()));
-    }
-
-    /** The Java kernels of one compiled step: heap copies of l, s and x, shared by the forward and gradient pass. */
+    /** The Java kernels of one compiled step: heap copies of s and x, shared by the forward and gradient pass. */
     private static final class Host {
         private float[] s;
         private float[] x;
@@ -145,40 +168,51 @@ final class BernoulliKernels {
                         + java.util.Arrays.toString(logits.shape()) + " and "
                         + java.util.Arrays.toString(target.shape()));
             }
-            cols = (int) (logits.length() / rows);
-            INDArray sigmoid = Nd4j.create(logits.dataType(), logits.shape());
+            int cols = (int) (logits.length() / rows);
+            this.cols = cols;
+            INDArray sigmoid = Nd4j.create(DataType.FLOAT, logits.shape());
             scratch.add(sigmoid);
             float[] l = new float[rows * cols];
-            s = new float[l.length];
-            x = new float[l.length];
+            float[] s = new float[l.length];
+            float[] x = new float[l.length];
+            this.s = s;
+            this.x = x;
             float[] nll = new float[rows];
-            Runnable readL = reader(logits, l);
-            Runnable readS = reader(sigmoid, s);
-            Runnable readX = reader(target, x);
-            Runnable write = writer(nll, out);
+            HostArray lh = new HostArray(logits, scratch);
+            HostArray sh = new HostArray(sigmoid, scratch);
+            HostArray xh = new HostArray(target, scratch);
+            HostArray oh = new HostArray(out, scratch);
             return List.of(new Sigmoid(logits, sigmoid), new CompiledGraph.HostOp("bernoulli nll", () -> {
-                readL.run();
-                readS.run();
-                readX.run();
+                lh.gather();
+                xh.gather();
+                lh.get(l, 0, l.length);
+                sh.get(s, 0, s.length);
+                xh.get(x, 0, x.length);
                 for (int i = 0; i < rows; i++) {
                     nll[i] = (float) nll(l, s, x, i * cols, cols);
                 }
-                write.run();
+                oh.put(nll, 0, rows);
+                oh.scatter();
             }));
         }
 
-        List<?> gradient(INDArray[] in, INDArray out, List<INDArray> scratch) {
+        List<?> backward(INDArray[] in, INDArray out, List<INDArray> scratch) {
             if (s == null) { // no forward kernel in this step
                 return opsGradient(in, out, null);
             }
+            float[] s = this.s;
+            float[] x = this.x;
+            int cols = this.cols;
             float[] g = new float[s.length];
             float[] rowGrad = new float[(int) in[2].length()];
-            Runnable readRowGrad = reader(in[2], rowGrad);
-            Runnable write = writer(g, out);
+            HostArray rh = new HostArray(in[2], scratch);
+            HostArray gh = new HostArray(out, scratch);
             return List.of(new CompiledGraph.HostOp("bernoulli gradient", () -> {
-                readRowGrad.run();
-                BernoulliKernels.gradient(s, x, rowGrad, cols, g);
-                write.run();
+                rh.gather();
+                rh.get(rowGrad, 0, rowGrad.length);
+                gradient(s, x, rowGrad, cols, g, 0, rowGrad.length);
+                gh.put(g, 0, g.length);
+                gh.scatter();
             }));
         }
     }
@@ -221,9 +255,9 @@ final class BernoulliKernels {
         return linear0 + linear1 + linear2 + linear3 - logs;
     }
 
-    /** g[k] = rowGrad[i] (s[k] - x[k]) for k in row i of width {@code cols}. */
-    static void gradient(float[] s, float[] x, float[] rowGrad, int cols, float[] g) {
-        for (int i = 0; i < rowGrad.length; i++) {
+    /** g[k] = rowGrad[i] (s[k] - x[k]) for k in rows [r0, r1) of width {@code cols}. */
+    static void gradient(float[] s, float[] x, float[] rowGrad, int cols, float[] g, int r0, int r1) {
+        for (int i = r0; i < r1; i++) {
             float gi = rowGrad[i];
             int base = i * cols;
             for (int k = base; k < base + cols; k++) {

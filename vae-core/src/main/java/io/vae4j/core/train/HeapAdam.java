@@ -10,15 +10,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Why: ND4J's {@code adam_updater} runs its loop unvectorised (2.15 ms per step over the reference model's 648k
  * parameters, with the parameter update, on one core; PyTorch's whole optimizer step takes 1.4 ms). The JIT
- * compiles the loop below to SIMD code. Each step copies the gradients from the native buffer (one bulk copy),
- * updates the heap arrays, and copies the parameters back; the moments stay on the heap while training and are
+ * compiles the loop below to SIMD code. Each step copies the gradients from the native buffer, updates the heap
+ * arrays, and copies the parameters back, chunk by chunk; the moments stay on the heap while training and are
  * written back to the native buffers by {@link #store}. The arithmetic is libnd4j's {@code adam_updater} (the
  * bias-corrected step size folded into one factor, epsilon added to the uncorrected sqrt(v)), which
  * {@code HeapAdamTest} checks against that op.
  *
- * <p>CPU backend only: it reads and writes the arrays' host memory.
+ * <p>CPU backend only: it reads and writes the arrays' host memory. One thread: split across two (measured on the
+ * 2-core machine) it was slower, as libnd4j's idle worker spins on the other core, and memory traffic, not
+ * arithmetic, bounds the loop.
  */
 abstract class HeapAdam {
+    /**
+     * Parameters per chunk: each chunk's gradients are copied in, updated and its parameters copied out while
+     * still in the cache (the step is bound by memory traffic, not arithmetic).
+     */
+    static final int CHUNK = 4096;
     final INDArray params;
     final INDArray grads;
     final INDArray m;
@@ -93,7 +100,6 @@ abstract class HeapAdam {
 
         @Override
         void step(double lr, double beta1, double beta2, double epsilon, int iteration) {
-            host(grads).get(0, g);
             float a = (float) stepSize(lr, beta1, beta2, epsilon, iteration);
             float b1 = (float) beta1;
             float b2 = (float) beta2;
@@ -104,15 +110,21 @@ abstract class HeapAdam {
             float[] g = this.g;
             float[] mh = this.mh;
             float[] vh = this.vh;
-            for (int i = 0; i < p.length; i++) {
-                float gi = g[i];
-                float mi = b1 * mh[i] + gi * c1;
-                float vi = b2 * vh[i] + gi * gi * c2;
-                mh[i] = mi;
-                vh[i] = vi;
-                p[i] -= mi * a / ((float) Math.sqrt(vi) + eps);
+            FloatBuffer gb = host(grads);
+            FloatBuffer pb = host(params);
+            for (int c = 0; c < p.length; c += CHUNK) {
+                int end = Math.min(p.length, c + CHUNK);
+                gb.get(c, g, c, end - c);
+                for (int i = c; i < end; i++) {
+                    float gi = g[i];
+                    float mi = b1 * mh[i] + gi * c1;
+                    float vi = b2 * vh[i] + gi * gi * c2;
+                    mh[i] = mi;
+                    vh[i] = vi;
+                    p[i] -= mi * a / ((float) Math.sqrt(vi) + eps);
+                }
+                pb.put(c, p, c, end - c);
             }
-            host(params).put(0, p);
         }
 
         private static FloatBuffer host(INDArray a) {
@@ -150,21 +162,26 @@ abstract class HeapAdam {
 
         @Override
         void step(double lr, double beta1, double beta2, double epsilon, int iteration) {
-            host(grads).get(0, g);
             double a = stepSize(lr, beta1, beta2, epsilon, iteration);
             double[] p = this.p;
             double[] g = this.g;
             double[] mh = this.mh;
             double[] vh = this.vh;
-            for (int i = 0; i < p.length; i++) {
-                double gi = g[i];
-                double mi = beta1 * mh[i] + gi * (1 - beta1);
-                double vi = beta2 * vh[i] + gi * gi * (1 - beta2);
-                mh[i] = mi;
-                vh[i] = vi;
-                p[i] -= mi * a / (Math.sqrt(vi) + epsilon);
+            DoubleBuffer gb = host(grads);
+            DoubleBuffer pb = host(params);
+            for (int c = 0; c < p.length; c += CHUNK) {
+                int end = Math.min(p.length, c + CHUNK);
+                gb.get(c, g, c, end - c);
+                for (int i = c; i < end; i++) {
+                    double gi = g[i];
+                    double mi = beta1 * mh[i] + gi * (1 - beta1);
+                    double vi = beta2 * vh[i] + gi * gi * (1 - beta2);
+                    mh[i] = mi;
+                    vh[i] = vi;
+                    p[i] -= mi * a / (Math.sqrt(vi) + epsilon);
+                }
+                pb.put(c, p, c, end - c);
             }
-            host(params).put(0, p);
         }
 
         private static DoubleBuffer host(INDArray a) {

@@ -20,7 +20,7 @@ class HeapAdamTest {
     @ValueSource(strings = {"FLOAT", "DOUBLE"})
     void equalsNd4jAdamUpdaterAndUpdate(String type) {
         DataType dt = DataType.valueOf(type);
-        int n = 10_007;
+        int n = 2 * HeapAdam.CHUNK + 7; // more than one chunk
         Nd4j.getRandom().setSeed(3);
         INDArray p = Nd4j.randn(dt, n);
         INDArray m = Nd4j.randn(dt, n).muli(0.01);
