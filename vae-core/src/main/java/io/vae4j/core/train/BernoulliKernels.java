@@ -197,7 +197,7 @@ final class BernoulliKernels {
         }
 
         List<?> backward(INDArray[] in, INDArray out, List<INDArray> scratch) {
-            if (s == null) { // no forward kernel in this step
+            if (s == null) { // no forward kernel in this step, or it was built after this one: ND4J ops
                 return opsGradient(in, out, null);
             }
             float[] s = this.s;
