@@ -1,6 +1,7 @@
 package io.vae4j.core.model;
 
 import io.vae4j.core.exec.CompiledGraph;
+import io.vae4j.core.train.BernoulliKernels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -8,8 +9,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -108,8 +111,8 @@ final class Inference implements AutoCloseable {
             buffers.put(e.getKey(), Nd4j.create(e.getValue().dataType(), shape));
         }
         // Compiling runs each op once on the (zero) buffers; any random op is restored by CompiledGraph.
-        CompiledGraph graph = CompiledGraph.compile(sd, buffers, Map.of(), new HashSet<>(Arrays.asList(outputs)),
-                Map.of());
+        Set<String> wanted = new HashSet<>(Arrays.asList(outputs));
+        CompiledGraph graph = CompiledGraph.compile(sd, buffers, Map.of(), wanted, kernels(wanted));
         c = new Compiled(graph, buffers);
         cache.put(key, c);
         if (cache.size() > KEEP) {
@@ -117,6 +120,40 @@ final class Inference implements AutoCloseable {
             release(cache.remove(eldest));
         }
         return c;
+    }
+
+    /**
+     * The Java kernel of {@link BernoulliKernels#scoring} for each wanted per-example Bernoulli NLL (the fixed-noise
+     * branch's reconstruction term, the decoding branch's NLL) where it runs; the graph's ops elsewhere. It replaces
+     * five element-wise ops and a row sum over [rows, pixels], which cost importance sampling as much as its matrix
+     * products.
+     */
+    private Map<String, CompiledGraph.Fused> kernels(Set<String> wanted) {
+        Map<String, CompiledGraph.Fused> fused = new HashMap<>();
+        for (String[] branch : new String[][] {{VaeNames.RECON_EPS, VaeNames.EPS_PREFIX},
+                {VaeNames.NLL_Z, VaeNames.Z_PREFIX}}) {
+            String relu = branch[1] + VaeNames.NLL_RELU_SUFFIX;
+            if (!wanted.contains(branch[0]) || !sd.hasVariable(relu)) {
+                continue; // not wanted, or a Gaussian likelihood
+            }
+            String logits = sd.getOps().get(sd.getVariables().get(relu).getOutputOfOp()).getInputsToOp().get(0);
+            if (!BernoulliKernels.onHost(sd.getVariable(logits).dataType())) {
+                continue;
+            }
+            String target = null; // the other factor of the term l * x
+            for (String op : sd.getVariables().get(logits).getInputsForOp()) {
+                List<String> in = sd.getOps().get(op).getInputsToOp();
+                if (sd.getOps().get(op).getOp() instanceof MulOp && in.size() == 2) {
+                    target = in.get(0).equals(logits) ? in.get(1) : in.get(0);
+                }
+            }
+            if (target == null) {
+                throw new IllegalStateException("the graph's " + branch[0] + " has no product of logits and targets");
+            }
+            fused.put(branch[0], new CompiledGraph.Fused(branch[0], List.of(logits, target),
+                    in -> new long[] {in[0].size(0)}, BernoulliKernels.scoring()));
+        }
+        return fused;
     }
 
     private static void release(Compiled c) {

@@ -39,10 +39,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code BernoulliKernelsTest} checks the Java kernels against a double-precision hand computation;
  * {@code CompiledTrainingStepTest} checks both forms against {@code SameDiff.fit}.
  *
- * <p>Apply only when the logits feed nothing but the three terms of that NLL, so the NLL is their only gradient
- * path.
+ * <p>Apply the training kernels only when the logits feed nothing but the three terms of that NLL, so the NLL is
+ * their only gradient path. Scoring (evaluation, importance sampling), which needs the value alone, uses
+ * {@link #scoring()}.
  */
-final class BernoulliKernels {
+public final class BernoulliKernels {
     /**
      * Pixels per chunk whose factors max(s, 1 - s), each in [1/2, 1], are multiplied before a logarithm is taken:
      * any product of them is at least 2^-512, far from double's smallest normal number, 2^-1022.
@@ -71,7 +72,7 @@ final class BernoulliKernels {
         if (consumers == null || consumers.size() != 3 || logitGrad == null || reconGrad == null) {
             return List.of(); // another use of the logits: keep SameDiff's own gradient
         }
-        if (BackendInfo.hostBackend() && grad.getVariable(logits).dataType() == DataType.FLOAT) {
+        if (onHost(grad.getVariable(logits).dataType())) {
             Host host = new Host();
             return List.of(
                     new CompiledGraph.Fused(VaeNames.RECON_TRAIN, List.of(logits, target),
@@ -92,6 +93,53 @@ final class BernoulliKernels {
                 List.of(logits, target, reconGrad.name()),
                 (in, out, scratch) -> opsGradient(in, out, sigmoid[0]));
         return List.of(forward, gradient);
+    }
+
+    /** Whether the Java kernels run for arrays of this type: on the CPU backend, in FLOAT. */
+    public static boolean onHost(DataType dataType) {
+        return BackendInfo.hostBackend() && dataType == DataType.FLOAT;
+    }
+
+    /**
+     * A kernel for scoring: from the logits and the targets ([rows, pixels] each) to each row's NLL ([rows]), the
+     * value alone. libnd4j's sigmoid, then the Java pass of the training kernel, row by row through heap buffers of
+     * one row, so a compiled scoring function of thousands of rows holds no heap copy of them. Use it where
+     * {@link #onHost} holds; the graph's own ops compute the same value elsewhere.
+     */
+    public static CompiledGraph.Kernel scoring() {
+        return (in, out, scratch) -> {
+            INDArray logits = in[0];
+            INDArray target = in[1];
+            int rows = (int) logits.size(0);
+            if (logits.length() != target.length() || out.length() != rows || logits.length() > Integer.MAX_VALUE) {
+                throw new IllegalStateException("the Bernoulli kernel needs logits and targets of one shape, got "
+                        + java.util.Arrays.toString(logits.shape()) + " and "
+                        + java.util.Arrays.toString(target.shape()));
+            }
+            int cols = (int) (logits.length() / rows);
+            INDArray sigmoid = Nd4j.create(DataType.FLOAT, logits.shape());
+            scratch.add(sigmoid);
+            HostArray lh = new HostArray(logits, scratch);
+            HostArray sh = new HostArray(sigmoid, scratch);
+            HostArray xh = new HostArray(target, scratch);
+            HostArray oh = new HostArray(out, scratch);
+            float[] l = new float[cols];
+            float[] s = new float[cols];
+            float[] x = new float[cols];
+            float[] nll = new float[rows];
+            return List.of(new Sigmoid(logits, sigmoid), new CompiledGraph.HostOp("bernoulli nll", () -> {
+                lh.gather();
+                xh.gather();
+                for (int i = 0; i < rows; i++) {
+                    lh.row(i * cols, l);
+                    sh.row(i * cols, s);
+                    xh.row(i * cols, x);
+                    nll[i] = (float) nll(l, s, x, 0, cols);
+                }
+                oh.put(nll, 0, rows);
+                oh.scatter();
+            }));
+        };
     }
 
     /** g (s - x) as ND4J ops; computes s = sigmoid(l) into the output first when no forward kernel made it. */
@@ -147,6 +195,11 @@ final class BernoulliKernels {
 
         void get(float[] dst, int from, int len) {
             buffer.get(from, dst, from, len);
+        }
+
+        /** dst.length values from element {@code from} into dst[0..]. */
+        void row(int from, float[] dst) {
+            buffer.get(from, dst, 0, dst.length);
         }
 
         void put(float[] src, int from, int len) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vae4j.core.config.Architecture;
 import io.vae4j.core.config.VaeConfig;
+import io.vae4j.core.exec.CompiledGraph;
 import io.vae4j.core.testing.TestData;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,53 @@ class InferenceTest {
                         .castTo(DataType.DOUBLE), 8), 1);
             }
         }
+    }
+
+    /**
+     * In FLOAT on the CPU backend the Bernoulli NLLs that scoring reads (the fixed-noise branch's reconstruction
+     * term, and the decoding branch's NLL that importance sampling reads) come from a Java kernel. They equal
+     * SameDiff's values of the same graph to float rounding, for rows of fewer and of more pixels than one product
+     * of the kernel takes, with logits scaled far from 0.
+     */
+    @ParameterizedTest(name = "{0} pixels, {1} rows")
+    @org.junit.jupiter.params.provider.CsvSource({"12, 5", "600, 5", "600, " + (Inference.BLOCK + 3)})
+    void javaScoringKernelEqualsSameDiffOutput(int pixels, int rows) {
+        VaeConfig config = VaeConfig.builder().setInputSize(pixels).setLatentSize(3).optEncoderHidden(List.of(7))
+                .build();
+        try (Vae vae = Vae.create(config, DataType.FLOAT); Inference inference = new Inference(vae.graph())) {
+            for (org.nd4j.autodiff.samediff.SDVariable v : vae.graph().variables()) {
+                if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
+                    v.getArr().muli(4); // logits of tens
+                }
+            }
+            INDArray x = TestData.uniform(rows, pixels, 5, DataType.FLOAT);
+            INDArray eps = TestData.gaussian(rows, config.latentSize(), 6, DataType.FLOAT);
+            INDArray z = TestData.gaussian(rows, config.latentSize(), 7, DataType.FLOAT);
+            INDArray recon = vae.graph().output(Map.of(VaeNames.X, x, VaeNames.EPS, eps), VaeNames.RECON_EPS)
+                    .get(VaeNames.RECON_EPS);
+            INDArray nll = vae.graph().output(Map.of(VaeNames.Z_IN, z, VaeNames.X_TARGET, x), VaeNames.NLL_Z)
+                    .get(VaeNames.NLL_Z);
+            org.junit.jupiter.api.Assertions.assertTrue(recon.amaxNumber().doubleValue() > 5 * pixels,
+                    "logits far from 0 give large NLLs");
+            close(recon, vae.lossTerms(x, eps).reconstruction());
+            close(nll, inference.single(Map.of(VaeNames.Z_IN, z, VaeNames.X_TARGET, x), VaeNames.NLL_Z));
+            CompiledGraph graph = inference.compiled(Map.of(VaeNames.Z_IN, z, VaeNames.X_TARGET, x),
+                    Math.min(rows, Inference.BLOCK), VaeNames.NLL_Z).graph();
+            org.junit.jupiter.api.Assertions.assertTrue(java.util.stream.IntStream.range(0, graph.size())
+                    .anyMatch(i -> graph.label(i).contains("bernoulli nll")), "the Java kernel computed it");
+        }
+    }
+
+    private static void close(INDArray want, INDArray got) {
+        assertArrayEquals(want.shape(), got.shape());
+        INDArray w = want.castTo(DataType.DOUBLE);
+        INDArray g = got.castTo(DataType.DOUBLE);
+        double err = w.sub(g).div(abs(w).add(1)).amaxNumber().doubleValue();
+        assertEquals(0, err, 1e-5);
+    }
+
+    private static INDArray abs(INDArray a) {
+        return org.nd4j.linalg.ops.transforms.Transforms.abs(a, true);
     }
 
     private static void same(INDArray want, INDArray got) {
