@@ -2,8 +2,8 @@ package io.vae4j.core.train;
 
 import io.vae4j.core.backend.BackendInfo;
 import io.vae4j.core.exec.CompiledGraph;
+import io.vae4j.core.exec.HostArray;
 import io.vae4j.core.model.VaeNames;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.autodiff.functions.DifferentialFunction;
@@ -153,58 +153,6 @@ public final class BernoulliKernels {
         ops.add(new SubOp(s, in[1], out));
         ops.add(new MulOp(out, rowGrad, out));
         return ops;
-    }
-
-    /** Whether Java may read this array as one dense row-major float block from its buffer's start. */
-    static boolean dense(INDArray a) {
-        return a.dataType() == DataType.FLOAT && !a.isView() && a.offset() == 0 && a.ordering() == 'c'
-                && a.length() == a.data().length();
-    }
-
-    /**
-     * A FLOAT array as Java reads and writes it: its own buffer when dense, else a dense copy that {@link #gather}
-     * fills before a kernel reads it and {@link #scatter} copies back after a kernel wrote it.
-     */
-    static final class HostArray {
-        private final INDArray array;
-        private final INDArray dense;
-        private final FloatBuffer buffer;
-
-        HostArray(INDArray array, List<INDArray> scratch) {
-            this.array = array;
-            if (BernoulliKernels.dense(array)) {
-                dense = array;
-            } else {
-                dense = Nd4j.create(DataType.FLOAT, array.shape(), 'c');
-                scratch.add(dense);
-            }
-            buffer = dense.data().asNioFloat();
-        }
-
-        void gather() {
-            if (dense != array) {
-                dense.assign(array);
-            }
-        }
-
-        void scatter() {
-            if (dense != array) {
-                array.assign(dense);
-            }
-        }
-
-        void get(float[] dst, int from, int len) {
-            buffer.get(from, dst, from, len);
-        }
-
-        /** dst.length values from element {@code from} into dst[0..]. */
-        void row(int from, float[] dst) {
-            buffer.get(from, dst, 0, dst.length);
-        }
-
-        void put(float[] src, int from, int len) {
-            buffer.put(from, src, from, len);
-        }
     }
 
     /** The Java kernels of one compiled step: heap copies of s and x, shared by the forward and gradient pass. */
