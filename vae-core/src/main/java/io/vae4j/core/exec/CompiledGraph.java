@@ -28,7 +28,9 @@ import org.nd4j.linalg.api.ops.impl.reduce.MmulBp;
 import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.ThresholdReluBp;
+import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.bp.AddBpOp;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Identity;
 import org.nd4j.linalg.api.shape.LongShapeDescriptor;
 import org.nd4j.linalg.api.shape.Shape;
@@ -124,83 +126,283 @@ public final class CompiledGraph implements AutoCloseable {
                 used.addAll(((Fused) node).inputs());
             }
         }
-
-        Map<String, INDArray> arrays = new HashMap<>();
-        List<INDArray> owned = new ArrayList<>();
-        List<DifferentialFunction> execOps = new ArrayList<>();
-        List<OpContext> execContexts = new ArrayList<>();
-        List<HostOp> hostOps = new ArrayList<>();
+        Compilation c = new Compilation(fn, leaves, boundOutputs, used);
         for (Object node : order) {
             if (node instanceof Fused f) {
-                INDArray[] in = new INDArray[f.inputs().size()];
-                for (int i = 0; i < in.length; i++) {
-                    in[i] = arrayOf(fn, f.inputs().get(i), leaves, arrays);
-                }
-                INDArray out = output(fn, f.output(), f.shape().of(in), boundOutputs, owned);
-                arrays.put(f.output(), out);
-                for (Object step : f.kernel().build(in, out, owned)) {
-                    if (step instanceof HostOp h) {
-                        if (!DIRECT) {
-                            throw new IllegalStateException("kernel " + h.name() + " runs on host memory: CPU "
-                                    + "backend only");
-                        }
-                        h.body().run();
-                        execOps.add(null);
-                        hostOps.add(h);
-                    } else {
-                        DifferentialFunction op = (DifferentialFunction) step;
-                        exec(op, null);
-                        execOps.add(op);
-                        hostOps.add(null);
-                    }
-                    execContexts.add(null);
-                }
-                continue;
+                c.fused(f);
+            } else {
+                c.op((SameDiffOp) node);
             }
-            SameDiffOp sdo = (SameDiffOp) node;
+        }
+        Map<String, INDArray> values = new LinkedHashMap<>();
+        for (String w : targets) {
+            values.put(w, c.in(w));
+        }
+        return new CompiledGraph(c.ops.toArray(new DifferentialFunction[0]), c.contexts.toArray(new OpContext[0]),
+                c.host.toArray(new HostOp[0]), values, c.owned);
+    }
+
+    /**
+     * The state of one compilation: the arrays bound so far and the ops in order. Every op runs once as it is
+     * added, because some shape functions read their inputs' values (slice's begin and size).
+     */
+    private static final class Compilation {
+        /** Elements per chunk of the Java relu_bp: three chunks stay in the first-level cache. */
+        private static final int CHUNK = 2048;
+
+        private final SameDiff fn;
+        private final Map<String, INDArray> leaves;
+        private final Map<String, INDArray> bound;
+        /** Values some op or the caller reads: outputs not in it need not be computed. */
+        private final Set<String> used;
+        private final Map<String, INDArray> arrays = new HashMap<>();
+        private final Map<String, INDArray> ones = new HashMap<>();
+        final List<INDArray> owned = new ArrayList<>();
+        final List<DifferentialFunction> ops = new ArrayList<>();
+        final List<OpContext> contexts = new ArrayList<>();
+        final List<HostOp> host = new ArrayList<>();
+
+        Compilation(SameDiff fn, Map<String, INDArray> leaves, Map<String, INDArray> bound, Set<String> used) {
+            this.fn = fn;
+            this.leaves = leaves;
+            this.bound = bound;
+            this.used = used;
+        }
+
+        INDArray in(String name) {
+            return arrayOf(fn, name, leaves, arrays);
+        }
+
+        private INDArray out(String name, long[] shape) {
+            INDArray a = output(fn, name, shape, bound, owned);
+            arrays.put(name, a);
+            return a;
+        }
+
+        private void add(DifferentialFunction op, OpContext oc) {
+            exec(op, oc);
+            ops.add(op);
+            contexts.add(oc);
+            host.add(null);
+        }
+
+        /**
+         * A custom op made here, with a context of its own bound to these arrays; {@code name} says in profiles what
+         * it computes.
+         */
+        private void custom(DynamicCustomOp op, String name, INDArray[] in, INDArray out) {
+            op.setOwnName(name);
+            OpContext oc = Nd4j.getExecutioner().buildContext();
+            oc.setArgs(in, op.iArgs(), op.dArgs(), op.tArgs(), op.bArgs());
+            oc.setOutputArray(0, out);
+            add(op, oc);
+        }
+
+        private void host(HostOp h) {
+            if (!DIRECT) {
+                throw new IllegalStateException("kernel " + h.name() + " runs on host memory: CPU backend only");
+            }
+            h.body().run();
+            ops.add(null);
+            contexts.add(null);
+            host.add(h);
+        }
+
+        void fused(Fused f) {
+            INDArray[] in = new INDArray[f.inputs().size()];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = in(f.inputs().get(i));
+            }
+            INDArray out = out(f.output(), f.shape().of(in));
+            for (Object step : f.kernel().build(in, out, owned)) {
+                if (step instanceof HostOp h) {
+                    host(h);
+                } else {
+                    add((DifferentialFunction) step, null);
+                }
+            }
+        }
+
+        void op(SameDiffOp sdo) {
             DifferentialFunction df = sdo.getOp();
             List<String> inNames = sdo.getInputsToOp() == null ? List.of() : sdo.getInputsToOp();
             INDArray[] in = new INDArray[inNames.size()];
             for (int i = 0; i < in.length; i++) {
-                in[i] = arrayOf(fn, inNames.get(i), leaves, arrays);
+                in[i] = in(inNames.get(i));
             }
             List<String> outNames = sdo.getOutputsOfOp();
-            if (df instanceof Identity && !boundOutputs.containsKey(outNames.get(0))) {
+            if (df instanceof Identity && !bound.containsKey(outNames.get(0))) {
                 arrays.put(outNames.get(0), in[0]); // pass-through, as SameDiff does
-                continue;
+            } else if (df instanceof MmulBp mb && in.length == 3 && untransposed(mb)) {
+                matmulBp(sdo.getName(), in, outNames);
+            } else if (df instanceof AddBpOp && addBp(sdo.getName(), in, outNames)) {
+                return;
+            } else if (df instanceof Sum sum && axisSum(sdo.getName(), sum, in, outNames.get(0))) {
+                return;
+            } else if (df instanceof ThresholdReluBp relu && in.length == 2) {
+                reluBp(sdo.getName(), in, outNames.get(0), relu.tArgs()[0]);
+            } else {
+                generic(sdo, df, in, outNames);
             }
-            if (df instanceof MmulBp mb && !used.contains(outNames.get(0))) {
-                // d(xW)/dW only: the gradient towards x (e.g. the input placeholder) is never read
-                INDArray w = in[1];
-                INDArray out = output(fn, outNames.get(1), w.shape(), boundOutputs, owned);
-                arrays.put(outNames.get(1), out);
-                requireNoTranspose(sdo.getName(), mb);
-                Mmul mm = new Mmul(in[0], in[2], out, MMulTranspose.builder().transposeA(true).build());
-                OpContext oc = Nd4j.getExecutioner().buildContext();
-                oc.setArgs(new INDArray[] {in[0], in[2]}, mm.iArgs(), mm.dArgs(), mm.tArgs(), mm.bArgs());
-                oc.setOutputArray(0, out);
-                exec(mm, oc);
-                execOps.add(mm);
-                execContexts.add(oc);
-                hostOps.add(null);
-                continue;
+        }
+
+        /**
+         * matmul_bp of C = A B as the products still read: dA = dC B^T and dB = A^T dC. M2.1's op always computes
+         * both (the input placeholder's gradient too), and took twice as long as two products on small matrices.
+         */
+        private void matmulBp(String name, INDArray[] in, List<String> outNames) {
+            INDArray a = in[0];
+            INDArray b = in[1];
+            INDArray dc = in[2];
+            if (used.contains(outNames.get(0))) {
+                INDArray da = out(outNames.get(0), a.shape());
+                custom(new Mmul(dc, b, da, MMulTranspose.builder().transposeB(true).build()), name + ": dA",
+                        new INDArray[] {dc, b}, da);
             }
-            if (df instanceof ThresholdReluBp relu && in.length == 2) {
-                // relu_bp calls a std::function per element (7-10 ns each, M2.1): step(x > cutoff) * dy is two
-                // plain element-wise ops with the same result
-                INDArray out = output(fn, outNames.get(0), in[0].shape(), boundOutputs, owned);
-                arrays.put(outNames.get(0), out);
-                INDArray mask = Nd4j.create(in[0].dataType(), in[0].shape());
-                owned.add(mask);
-                for (DifferentialFunction op : List.of(new Step(in[0], mask, relu.tArgs()[0]),
-                        new MulOp(mask, in[1], out))) {
-                    exec(op, null);
-                    execOps.add(op);
-                    execContexts.add(null);
-                    hostOps.add(null);
+            if (used.contains(outNames.get(1))) {
+                INDArray db = out(outNames.get(1), b.shape());
+                custom(new Mmul(a, dc, db, MMulTranspose.builder().transposeA(true).build()), name + ": dB",
+                        new INDArray[] {a, dc}, db);
+            }
+        }
+
+        /**
+         * add_bp of z = x + y: the gradient of an input of z's shape is dz itself (no copy), that of a bias added to
+         * every row is dz summed over the rows (a product with a row of ones; libnd4j's column sums took about 1 ns
+         * per element). False when an input is neither, for the op itself to run.
+         */
+        private boolean addBp(String name, INDArray[] in, List<String> outNames) {
+            if (in.length != 3 || outNames.size() != 2) {
+                return false;
+            }
+            INDArray dz = in[2];
+            for (int i = 0; i < 2; i++) {
+                String g = outNames.get(i);
+                boolean same = java.util.Arrays.equals(in[i].shape(), dz.shape()) && !bound.containsKey(g);
+                if (used.contains(g) && (fn.getVariable(g).dataType() != dz.dataType() || !same && !bias(in[i], dz))) {
+                    return false;
                 }
-                continue;
             }
+            for (int i = 0; i < 2; i++) {
+                String g = outNames.get(i);
+                if (!used.contains(g)) {
+                    continue;
+                }
+                if (java.util.Arrays.equals(in[i].shape(), dz.shape())) {
+                    arrays.put(g, dz);
+                } else {
+                    columnSum(name + ": bias", dz, out(g, in[i].shape()));
+                }
+            }
+            return true;
+        }
+
+        /** Whether b, of rank 1, is broadcast along the rows of the matrix z. */
+        private static boolean bias(INDArray b, INDArray z) {
+            return b.rank() == 1 && z.rank() == 2 && b.size(0) == z.size(1) && floating(z);
+        }
+
+        private static boolean floating(INDArray a) {
+            return a.dataType() == DataType.FLOAT || a.dataType() == DataType.DOUBLE;
+        }
+
+        /**
+         * A sum over one axis of a matrix as a product with a column (or row) of ones: libnd4j's reduction spent tens of
+         * microseconds on a [128, 20] matrix. False for any other sum.
+         */
+        private boolean axisSum(String name, Sum sum, INDArray[] in, String outName) {
+            INDArray x = in[0];
+            INDArray axes = in.length == 2 ? in[1] : sum.dimensions();
+            if (x.rank() != 2 || sum.isKeepDims() || !floating(x) || axes == null || axes.length() != 1
+                    || fn.getVariable(outName).dataType() != x.dataType()) {
+                return false;
+            }
+            int axis = Shape.normalizeAxis(2, axes.toIntVector())[0];
+            if (axis == 1) {
+                INDArray target = matrix(out(outName, new long[] {x.size(0)}), x.size(0), 1);
+                INDArray column = ones(x.size(1), 1, x.dataType());
+                custom(new Mmul(x, column, target, null), name, new INDArray[] {x, column}, target);
+            } else {
+                columnSum(name, x, out(outName, new long[] {x.size(1)}));
+            }
+            return true;
+        }
+
+        /** out[j] = sum over i of z[i, j]. */
+        private void columnSum(String name, INDArray z, INDArray out) {
+            INDArray row = ones(1, z.size(0), z.dataType());
+            INDArray target = matrix(out, 1, z.size(1));
+            custom(new Mmul(row, z, target, null), name, new INDArray[] {row, z}, target);
+        }
+
+        /** A vector seen as a [rows, cols] matrix, sharing its memory. */
+        private static INDArray matrix(INDArray v, long rows, long cols) {
+            INDArray m = v.reshape('c', rows, cols);
+            if (m.data().address() + m.offset() * m.data().getElementSize()
+                    != v.data().address() + v.offset() * v.data().getElementSize()) {
+                throw new IllegalStateException("a reshaped output does not share its array's memory");
+            }
+            return m;
+        }
+
+        private INDArray ones(long rows, long cols, DataType type) {
+            return ones.computeIfAbsent(type + ":" + rows + "x" + cols, k -> {
+                INDArray a = Nd4j.ones(type, rows, cols);
+                owned.add(a);
+                return a;
+            });
+        }
+
+        /**
+         * relu_bp, which calls a {@code std::function} per element in M2.1 (7-10 ns each): dy where x &gt; cutoff,
+         * else 0. On the CPU backend in FLOAT a Java loop the JIT vectorises; elsewhere step(x &gt; cutoff) * dy as
+         * two element-wise ops.
+         */
+        private void reluBp(String name, INDArray[] in, String outName, double cutoff) {
+            INDArray out = out(outName, in[0].shape());
+            if (DIRECT && in[0].dataType() == DataType.FLOAT && in[1].dataType() == DataType.FLOAT
+                    && out.dataType() == DataType.FLOAT && in[0].length() == in[1].length()
+                    && out.length() <= Integer.MAX_VALUE) {
+                host(reluBpHost(name, in[0], in[1], out, (float) cutoff, owned));
+                return;
+            }
+            INDArray mask = Nd4j.create(in[0].dataType(), in[0].shape());
+            owned.add(mask);
+            Step step = new Step(in[0], mask, cutoff);
+            step.setOwnName(name + ": step");
+            MulOp product = new MulOp(mask, in[1], out);
+            product.setOwnName(name + ": step * dy");
+            add(step, null);
+            add(product, null);
+        }
+
+        private static HostOp reluBpHost(String name, INDArray x, INDArray dy, INDArray out, float cutoff,
+                List<INDArray> owned) {
+            HostArray xh = new HostArray(x, owned);
+            HostArray dh = new HostArray(dy, owned);
+            HostArray oh = new HostArray(out, owned);
+            int n = (int) out.length();
+            float[] xs = new float[n];
+            float[] gs = new float[n];
+            return new HostOp("relu_bp " + name, () -> {
+                xh.gather();
+                dh.gather();
+                for (int from = 0; from < n; from += CHUNK) {
+                    int len = Math.min(CHUNK, n - from);
+                    xh.get(xs, from, len);
+                    dh.get(gs, from, len);
+                    for (int k = from; k < from + len; k++) {
+                        // min(max(d * 1e38 * 1e38, 0), 1) is 1 for any d > 0 (even the least subnormal), 0 for d <= 0:
+                        // the step function without a branch
+                        gs[k] *= Math.min(Math.max((xs[k] - cutoff) * 1e38f * 1e38f, 0f), 1f);
+                    }
+                    oh.put(gs, from, len);
+                }
+                oh.scatter();
+            });
+        }
+
+        private void generic(SameDiffOp sdo, DifferentialFunction df, INDArray[] in, List<String> outNames) {
             OpContext oc = Nd4j.getExecutioner().buildContext();
             if (df instanceof DynamicCustomOp custom) {
                 oc.setArgs(in, custom.iArgs(), custom.dArgs(), custom.tArgs(), custom.bArgs());
@@ -211,9 +413,7 @@ public final class CompiledGraph implements AutoCloseable {
                             + " shapes") + " for " + outNames.size() + " outputs");
                 }
                 for (int i = 0; i < shapes.size(); i++) {
-                    INDArray out = output(fn, outNames.get(i), shapes.get(i).getShape(), boundOutputs, owned);
-                    arrays.put(outNames.get(i), out);
-                    oc.setOutputArray(i, out);
+                    oc.setOutputArray(i, out(outNames.get(i), shapes.get(i).getShape()));
                 }
             } else if (df instanceof Op op) {
                 boolean axisArg = false;
@@ -240,35 +440,23 @@ public final class CompiledGraph implements AutoCloseable {
                     throw new IllegalStateException("cannot compile op " + sdo.getName() + " (" + df.opName()
                             + "): no output shape");
                 }
-                INDArray out = output(fn, outNames.get(0), shapes.get(0).getShape(), boundOutputs, owned);
-                arrays.put(outNames.get(0), out);
-                oc.setOutputArray(0, out);
+                oc.setOutputArray(0, out(outNames.get(0), shapes.get(0).getShape()));
             } else {
                 throw new IllegalStateException("cannot compile op " + sdo.getName() + " of type "
                         + df.getClass().getSimpleName() + " for the training step");
             }
-            // Some shape functions read their inputs' values (slice's begin and size), so every op runs once
-            // here, in order, before the next is bound.
-            exec(df, oc);
-            execOps.add(df);
-            execContexts.add(oc);
-            hostOps.add(null);
+            add(df, oc);
         }
-        Map<String, INDArray> values = new LinkedHashMap<>();
-        for (String w : targets) {
-            values.put(w, arrayOf(fn, w, leaves, arrays));
-        }
-        return new CompiledGraph(execOps.toArray(new DifferentialFunction[0]),
-                execContexts.toArray(new OpContext[0]), hostOps.toArray(new HostOp[0]), values, owned);
     }
 
-    /** The replacement above computes A^T dY, which is dW only when the forward product had no transposes. */
-    private static void requireNoTranspose(String name, MmulBp op) {
+    /** The products that replace matmul_bp assume the forward product had no transposes. */
+    private static boolean untransposed(MmulBp op) {
         for (long t : op.iArgs()) {
             if (t != 0) {
-                throw new IllegalStateException("cannot compile op " + name + ": a transposed matmul_bp");
+                return false;
             }
         }
+        return true;
     }
 
     /** Runs every op once, in order. */
