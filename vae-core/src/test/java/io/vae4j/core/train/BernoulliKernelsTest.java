@@ -16,17 +16,17 @@ class BernoulliKernelsTest {
         int cols = 1_300; // more than one product of LOG_EVERY factors per row
         SplittableRandom r = new SplittableRandom(11);
         float[] l = new float[rows * cols];
-        float[] s = new float[l.length];
+        float[] t = new float[l.length];
         float[] x = new float[l.length];
         for (int k = 0; k < l.length; k++) {
-            // mostly moderate logits, some far out where the float sigmoid is exactly 0 or 1
+            // mostly moderate logits, some far out where tanh(l / 2) is exactly -1 or 1 in float
             l[k] = (float) (k % 97 == 0 ? r.nextDouble(-120, 120) : r.nextDouble(-12, 12));
-            s[k] = (float) (1 / (1 + Math.exp(-l[k]))); // libnd4j's sigmoid, to float rounding
+            t[k] = (float) Math.tanh(l[k] / 2.0); // the kernel's tanh(l / 2), to float rounding
             x[k] = k % 3 == 0 ? (float) r.nextDouble() : r.nextInt(2); // grey and binary targets
         }
         float[] rowGrad = {1f / rows, -0.5f, 2f};
         float[] g = new float[l.length];
-        BernoulliKernels.gradient(s, x, rowGrad, cols, g, 0, rows);
+        BernoulliKernels.gradient(t, x, rowGrad, cols, g, 0, rows);
         for (int i = 0; i < rows; i++) {
             double want = 0;
             double scale = 0;
@@ -37,8 +37,8 @@ class BernoulliKernelsTest {
                 double sigmoid = 1 / (1 + Math.exp(-(double) l[k]));
                 assertEquals(rowGrad[i] * (sigmoid - x[k]), g[k], 1e-6 * Math.abs(rowGrad[i]), "gradient " + k);
             }
-            // the sigmoid's float rounding (6e-8 relative) is the only error left
-            assertEquals(want, BernoulliKernels.nll(l, s, x, i * cols, cols), 1e-7 * scale, "row " + i);
+            // the float rounding of tanh (6e-8 relative) is the only error left
+            assertEquals(want, BernoulliKernels.nll(l, t, x, i * cols, cols), 1e-7 * scale, "row " + i);
         }
     }
 
@@ -47,10 +47,32 @@ class BernoulliKernelsTest {
         // l = 0: each pixel costs log 2 whatever x is; 5,000 factors of 1/2 would underflow one double product
         int n = 5_000;
         float[] l = new float[n];
-        float[] s = new float[n];
+        float[] t = new float[n]; // tanh(0 / 2) = 0: s = 1/2
         float[] x = new float[n];
-        java.util.Arrays.fill(s, 0.5f);
         java.util.Arrays.fill(x, 0, n / 2, 1f);
-        assertEquals(n * Math.log(2), BernoulliKernels.nll(l, s, x, 0, n), 1e-9);
+        assertEquals(n * Math.log(2), BernoulliKernels.nll(l, t, x, 0, n), 1e-9);
+    }
+
+    /** t = tanh(l / 2) as the kernels compute it, with oneDNN's tanh and with libnd4j's own, in place. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void halfTanhEqualsTheDefinition(boolean onednn) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(!onednn || io.vae4j.core.backend.NativeBuild.onednnLoaded(),
+                "oneDNN's tanh needs a oneDNN build");
+        org.nd4j.linalg.api.ndarray.INDArray l = org.nd4j.linalg.factory.Nd4j.linspace(
+                -60.0, 60.0, 3000, org.nd4j.linalg.api.buffer.DataType.FLOAT).reshape(3, 1000);
+        org.nd4j.linalg.api.ndarray.INDArray t = l.ulike();
+        for (Object op : BernoulliKernels.halfTanh(l, t, onednn)) {
+            if (op instanceof org.nd4j.linalg.api.ops.CustomOp c) {
+                org.nd4j.linalg.factory.Nd4j.exec(c);
+            } else {
+                org.nd4j.linalg.factory.Nd4j.exec((org.nd4j.linalg.api.ops.Op) op);
+            }
+        }
+        float[] lv = l.data().asFloat();
+        float[] tv = t.data().asFloat();
+        for (int k = 0; k < lv.length; k++) {
+            assertEquals(Math.tanh(lv[k] / 2.0), tv[k], 3e-7, "l = " + lv[k]);
+        }
     }
 }
