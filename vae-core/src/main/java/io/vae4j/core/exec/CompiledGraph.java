@@ -44,9 +44,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * is what SameDiff's own sessions (M2.1 {@code InferenceSession}) redo at every call.
  *
  * <p>Compilation follows what {@code InferenceSession.getAndParameterizeOp} does for one call (arguments, legacy
- * reduce axes and scalars, output shapes and data types), once. Ops that only compute unused outputs are pruned;
- * a matrix-product gradient whose input-side half is unused is replaced by the one product still needed, and
- * {@code relu_bp} (a {@code std::function} call per element in M2.1) by step(x) * dy. A caller may have given values
+ * reduce axes and scalars, output shapes and data types), once. Ops that only compute unused outputs are pruned, and
+ * ops M2.1 runs slowly are rewritten into equivalent ones: {@code matmul_bp} into the one or two products still read,
+ * {@code add_bp} of a bias into an alias and a product with ones, a sum over one axis of a matrix into a product with
+ * ones, {@code relu_bp} (a {@code std::function} call per element in M2.1) into a Java loop on the CPU in FLOAT, else
+ * step(x) * dy ({@code CompiledGraphTest} checks them against SameDiff's gradient). A caller may have given values
  * computed by its own kernels ({@link Fused}: ND4J ops, or Java code on the CPU backend) instead of the ops of the
  * function. Outputs can be bound to caller-owned arrays (e.g. views of one flat gradient buffer).
  *

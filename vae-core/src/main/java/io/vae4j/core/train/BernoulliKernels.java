@@ -35,9 +35,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>the value, which the loss reports (the gradient above does not need it): log(1 + exp(-|l|)) equals
  *       -log(max(s, 1 - s)) exactly, and max(s, 1 - s) &gt;= 1/2 keeps the logarithm well conditioned.</li>
  * </ul>
- * On the CPU backend in FLOAT (training's type) both run in Java after libnd4j's sigmoid: one pass over l, s and x
- * gives each example's NLL, with the logarithm of a product of up to {@value #LOG_EVERY} factors in double precision
- * instead of one logarithm per pixel, and a second pass writes the gradient. This replaces 14 element-wise ops and a
+ * On the CPU backend in FLOAT (training's type) both run in Java, after t = tanh(l / 2) (see {@link #halfTanh}), from
+ * which s = (1 + t) / 2 and max(s, 1 - s) = (1 + |t|) / 2: one pass over l, t and x gives each example's NLL, with the
+ * logarithm of a product of up to {@value #LOG_EVERY} factors in double precision instead of one logarithm per pixel,
+ * and a second pass writes the gradient. This replaces 14 element-wise ops and a
  * row sum over [batch, pixels]: in one-core profiles of the same hour the reference model's step went from 10.4 ms
  * to 7.4-8.4 ms. Elsewhere (DOUBLE, or another backend) the same formulas run as ND4J ops.
  * {@code BernoulliKernelsTest} checks the Java kernels against a double-precision hand computation;
@@ -106,8 +107,8 @@ public final class BernoulliKernels {
 
     /**
      * A kernel for scoring: from the logits and the targets ([rows, pixels] each) to each row's NLL ([rows]), the
-     * value alone. libnd4j's sigmoid, then the Java pass of the training kernel, row by row through heap buffers of
-     * one row, so a compiled scoring function of thousands of rows holds no heap copy of them. Use it where
+     * value alone. The tanh of {@link #halfTanh}, then the Java pass of the training kernel, row by row through heap
+     * buffers of one row, so a compiled scoring function of thousands of rows holds no heap copy of them. Use it where
      * {@link #onHost} holds; the graph's own ops compute the same value elsewhere.
      */
     public static CompiledGraph.Kernel scoring() {
