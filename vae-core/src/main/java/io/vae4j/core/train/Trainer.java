@@ -449,8 +449,13 @@ public final class Trainer implements AutoCloseable {
             wanted.add(VaeNames.KL);
         }
         Map<String, CompiledGraph.Fused> fused = new HashMap<>();
-        List<CompiledGraph.Fused> kernels = config.likelihood() == io.vae4j.core.config.Likelihood.BERNOULLI
-                ? BernoulliKernels.of(sd, grad, likelihoodTarget()) : List.of();
+        List<CompiledGraph.Fused> kernels = new java.util.ArrayList<>();
+        if (config.likelihood() == io.vae4j.core.config.Likelihood.BERNOULLI) {
+            kernels.addAll(BernoulliKernels.of(sd, grad, likelihoodTarget()));
+        }
+        if (config.variational()) {
+            kernels.addAll(LatentKernels.of(sd, grad));
+        }
         for (CompiledGraph.Fused f : kernels) {
             fused.put(f.output(), f);
         }

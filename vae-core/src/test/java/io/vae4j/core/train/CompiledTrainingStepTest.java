@@ -79,6 +79,7 @@ class CompiledTrainingStepTest {
                 ref.getVariable(VaeNames.BETA).getArr().assign(config.betaAt(epoch));
                 Nd4j.getRandom().setSeed(Trainer.epochSeed(config.seed(), epoch));
                 double recon = 0;
+                double kl = 0;
                 for (long i = 0; i < EXAMPLES; i += BATCH) {
                     INDArray b = x.get(NDArrayIndex.interval(i, Math.min(i + BATCH, EXAMPLES)), NDArrayIndex.all());
                     // the reported loss: SameDiff's own value of the training branch, drawn with the noise the
@@ -86,13 +87,18 @@ class CompiledTrainingStepTest {
                     org.nd4j.linalg.api.rng.Random rng = Nd4j.getRandom();
                     long root = rng.rootState();
                     long node = rng.nodeState();
-                    recon += ref.outputSingle(java.util.Map.of(VaeNames.X, b.dup()), VaeNames.RECON_TRAIN)
-                            .sumNumber().doubleValue();
+                    java.util.Map<String, INDArray> terms = config.variational()
+                            ? ref.output(java.util.Map.of(VaeNames.X, b.dup()), VaeNames.RECON_TRAIN, VaeNames.KL)
+                            : ref.output(java.util.Map.of(VaeNames.X, b.dup()), VaeNames.RECON_TRAIN);
+                    recon += terms.get(VaeNames.RECON_TRAIN).sumNumber().doubleValue();
+                    kl += config.variational() ? terms.get(VaeNames.KL).sumNumber().doubleValue() : 0;
                     rng.setStates(root, node);
                     Trainer.withStdoutMuted(() -> ref.fit(new MultiDataSet(new INDArray[] {b.dup()}, null)));
                 }
                 assertEquals(recon / EXAMPLES, summary.reconstruction(), tolerance * Math.abs(recon / EXAMPLES),
                         name + ": epoch " + epoch + " reported reconstruction");
+                assertEquals(kl / EXAMPLES, summary.kl(), tolerance * Math.max(1, Math.abs(kl / EXAMPLES)),
+                        name + ": epoch " + epoch + " reported KL");
 
                 for (String p : params(ref)) {
                     INDArray want = ref.getVariable(p).getArr();
