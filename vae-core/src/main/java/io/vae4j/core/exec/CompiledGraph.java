@@ -309,8 +309,8 @@ public final class CompiledGraph implements AutoCloseable {
         }
 
         /**
-         * A sum over one axis of a matrix as a product with a column (or row) of ones: libnd4j's reduction spent tens of
-         * microseconds on a [128, 20] matrix. False for any other sum.
+         * A sum over one axis of a matrix as a product with a column (or row) of ones: libnd4j's reduction spent
+         * tens of microseconds on a [128, 20] matrix. False for any other sum.
          */
         private boolean axisSum(String name, Sum sum, INDArray[] in, String outName) {
             INDArray x = in[0];

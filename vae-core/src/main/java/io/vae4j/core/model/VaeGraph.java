@@ -76,7 +76,7 @@ final class VaeGraph {
             SDVariable noise = sd.random().normal("eps_block", 0.0, 1.0, dataType, config.batchSize(), l);
             SDVariable begin = sd.constant("eps_begin", Nd4j.createFromArray(0, 0));
             SDVariable size = sd.shape("eps_size", mu).castTo(DataType.INT32);
-            SDVariable epsTrain = sd.slice("eps_train", noise, begin, size);
+            SDVariable epsTrain = sd.slice(VaeNames.EPS_TRAIN, noise, begin, size);
             zTrain = mu.add(VaeNames.Z_TRAIN, sigma.mul(epsTrain));
             SDVariable eps = sd.placeHolder(VaeNames.EPS, dataType, -1, l);
             zEps = mu.add(VaeNames.Z_EPS, sigma.mul(eps));

@@ -46,6 +46,8 @@ public final class VaeNames {
     /** Per-example analytic KL(q(z|x) || N(0, I)), [batch] (VAE only). */
     public static final String KL = "kl";
 
+    /** Training branch: the noise, the graph's [batchSize, latent] draw sliced to the batch, [batch, latent]. */
+    public static final String EPS_TRAIN = "eps_train";
     /** Training branch: latent sample. */
     public static final String Z_TRAIN = "z_train";
     /** Training branch: per-example reconstruction NLL, [batch]. */

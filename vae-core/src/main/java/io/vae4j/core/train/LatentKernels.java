@@ -33,7 +33,7 @@ final class LatentKernels {
 
     /** The kernels for one compiled training step, or none when the graph is not a VAE of that shape. */
     static List<CompiledGraph.Fused> of(SameDiff sd, SameDiff grad) {
-        for (String name : new String[] {VaeNames.MU, VaeNames.LOGVAR, VaeNames.KL, VaeNames.Z_TRAIN, EPS}) {
+        for (String name : List.of(VaeNames.MU, VaeNames.LOGVAR, VaeNames.KL, VaeNames.Z_TRAIN, VaeNames.EPS_TRAIN)) {
             if (!sd.hasVariable(name) || !grad.hasVariable(name)) {
                 return List.of();
             }
@@ -48,7 +48,7 @@ final class LatentKernels {
         if (dz == null || dkl == null || dmu == null || dlogvar == null) {
             return List.of();
         }
-        List<String> latent = List.of(VaeNames.MU, VaeNames.LOGVAR, EPS);
+        List<String> latent = List.of(VaeNames.MU, VaeNames.LOGVAR, VaeNames.EPS_TRAIN);
         return List.of(
                 new CompiledGraph.Fused(VaeNames.Z_TRAIN, latent, (in, out, scratch) -> host("z", in, out, scratch,
                         (a, o) -> sample(a[0], a[1], a[2], o))),
@@ -58,13 +58,11 @@ final class LatentKernels {
                 new CompiledGraph.Fused(dmu.name(), List.of(dz.name(), dkl.name(), VaeNames.MU),
                         (in, out, scratch) -> host("dL/dmu", in, out, scratch, (a, o) -> muGradient(a[0], a[1], a[2],
                                 o))),
-                new CompiledGraph.Fused(dlogvar.name(), List.of(dz.name(), dkl.name(), VaeNames.LOGVAR, EPS),
+                new CompiledGraph.Fused(dlogvar.name(),
+                        List.of(dz.name(), dkl.name(), VaeNames.LOGVAR, VaeNames.EPS_TRAIN),
                         (in, out, scratch) -> host("dL/dlogvar", in, out, scratch, (a, o) -> logvarGradient(a[0],
                                 a[1], a[2], a[3], o))));
     }
-
-    /** The training branch's noise, the graph's draw sliced to the batch (see {@code VaeGraph}). */
-    static final String EPS = "eps_train";
 
     /** A pass over heap copies of its inputs into a heap copy of its output. */
     @FunctionalInterface
