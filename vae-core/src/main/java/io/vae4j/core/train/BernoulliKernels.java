@@ -116,12 +116,7 @@ public final class BernoulliKernels {
             INDArray logits = in[0];
             INDArray target = in[1];
             int rows = (int) logits.size(0);
-            if (logits.length() != target.length() || out.length() != rows || logits.length() > Integer.MAX_VALUE) {
-                throw new IllegalStateException("the Bernoulli kernel needs logits and targets of one shape, got "
-                        + java.util.Arrays.toString(logits.shape()) + " and "
-                        + java.util.Arrays.toString(target.shape()));
-            }
-            int cols = (int) (logits.length() / rows);
+            int cols = pixelsPerRow(logits, target, out);
             INDArray tanh = Nd4j.create(DataType.FLOAT, logits.shape());
             scratch.add(tanh);
             HostArray lh = new HostArray(logits, scratch);
@@ -177,7 +172,17 @@ public final class BernoulliKernels {
         return ops;
     }
 
-    /** The Java kernels of one compiled step: heap copies of s and x, shared by the forward and gradient pass. */
+    /** The row width of logits and targets of one shape, with one output per row; fails on anything else. */
+    private static int pixelsPerRow(INDArray logits, INDArray target, INDArray out) {
+        long rows = logits.size(0);
+        if (logits.length() != target.length() || out.length() != rows || logits.length() > Integer.MAX_VALUE) {
+            throw new IllegalStateException("the Bernoulli kernel needs logits and targets of one shape, got "
+                    + java.util.Arrays.toString(logits.shape()) + " and " + java.util.Arrays.toString(target.shape()));
+        }
+        return (int) (logits.length() / rows);
+    }
+
+    /** The Java kernels of one compiled step: heap copies of t and x, shared by the forward and gradient pass. */
     private static final class Host {
         private float[] t;
         private float[] x;
@@ -187,12 +192,7 @@ public final class BernoulliKernels {
             INDArray logits = in[0];
             INDArray target = in[1];
             int rows = (int) logits.size(0);
-            if (logits.length() != target.length() || out.length() != rows || logits.length() > Integer.MAX_VALUE) {
-                throw new IllegalStateException("the Bernoulli kernel needs logits and targets of one shape, got "
-                        + java.util.Arrays.toString(logits.shape()) + " and "
-                        + java.util.Arrays.toString(target.shape()));
-            }
-            int cols = (int) (logits.length() / rows);
+            int cols = pixelsPerRow(logits, target, out);
             this.cols = cols;
             INDArray tanh = Nd4j.create(DataType.FLOAT, logits.shape());
             scratch.add(tanh);
