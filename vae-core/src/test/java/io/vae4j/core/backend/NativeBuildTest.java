@@ -35,4 +35,15 @@ class NativeBuildTest {
         assertEquals("onednn-avx512", NativeBuild.PREFERENCE.get(0));
         assertEquals("generic", NativeBuild.PREFERENCE.get(NativeBuild.PREFERENCE.size() - 1));
     }
+
+    @Test
+    void withoutOneDnnLibnd4jsOwnLoopsStayOnOneThread() {
+        assertEquals(4, NativeBuild.masterThreads(4, true));
+        assertEquals(1, NativeBuild.masterThreads(4, false));
+        assertEquals(1, NativeBuild.masterThreads(1, true));
+        int threads = NativeBuild.limitThreads();
+        org.nd4j.linalg.factory.Environment env = org.nd4j.linalg.factory.Nd4j.getEnvironment();
+        assertEquals(NativeBuild.masterThreads(threads, NativeBuild.onednnLoaded()), env.maxMasterThreads());
+        assertEquals(threads, org.nd4j.linalg.factory.Nd4j.factory().blas().getMaxThreads());
+    }
 }

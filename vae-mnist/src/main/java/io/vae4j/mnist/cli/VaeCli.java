@@ -105,7 +105,8 @@ public final class VaeCli implements Runnable {
             LOG.info("ND4J backend: {}; native build {}, oneDNN {}", info.describe(),
                     NativeBuild.selected() == null ? "as JavaCPP chose it (NativeBuild.select() was not called)"
                             : NativeBuild.selected() + " (" + NativeBuild.reason() + ")",
-                    NativeBuild.onednnLoaded() ? "on" : "off");
+                    NativeBuild.onednnLoaded() ? "on" : "off (OpenBLAS " + threads + " threads, libnd4j's loops "
+                            + org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads() + ")");
         } else {
             LOG.info("ND4J backend: {}", info.describe());
         }
