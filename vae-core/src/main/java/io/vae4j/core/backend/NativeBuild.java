@@ -24,8 +24,8 @@ import java.util.Set;
  * {@code auto}; an explicit {@value #EXTENSION_PROPERTY} is always respected.
  *
  * <p>Threads: libnd4j and JavaCPP count the machine's cores, not the ones a {@code taskset} or a container's CPU
- * limit leaves to the process. {@link #limitThreads} sets ND4J's OpenMP and BLAS pools to
- * {@link Runtime#availableProcessors()}, which does respect them (or to {@code OMP_NUM_THREADS} when that is set).
+ * limit leaves to the process. {@link #limitThreads} sizes ND4J's pools by {@link Runtime#availableProcessors()},
+ * which does respect them (or by {@code OMP_NUM_THREADS} when that is set).
  */
 public final class NativeBuild {
     /** JavaCPP's system property naming the platform extension to load, e.g. "-onednn-avx512". */
@@ -152,8 +152,8 @@ public final class NativeBuild {
     }
 
     /**
-     * Sizes ND4J's OpenMP pool and the BLAS pool to the cores this process may use: {@code OMP_NUM_THREADS} when
-     * set, else {@link Runtime#availableProcessors()} (which follows taskset and container limits). Loads ND4J.
+     * Sizes ND4J's thread pools to the cores this process may use: {@code OMP_NUM_THREADS} when set, else
+     * {@link Runtime#availableProcessors()} (which follows taskset and container limits). Loads ND4J.
      *
      * <p>On a build without oneDNN the matrix products run in OpenBLAS's threads, and with libnd4j's own parallel
      * loops (its "master threads") as wide, the idle threads of each spin on the cores the other needs: on 2 cores
