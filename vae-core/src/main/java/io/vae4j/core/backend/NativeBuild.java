@@ -158,8 +158,9 @@ public final class NativeBuild {
      * <p>On a build without oneDNN the matrix products run in OpenBLAS's threads, and with libnd4j's own parallel
      * loops (its "master threads") as wide, the idle threads of each spin on the cores the other needs: on 2 cores
      * the generic build took 22 ms per training step of the reference model, against 5.4 ms on one thread. There
-     * libnd4j's loops get one thread and OpenBLAS all of them (3.7-4.5 ms); with oneDNN both get all. (M2.1's
-     * {@code setMaxThreads} is a no-op; {@code setMaxMasterThreads} is what libnd4j's loops read.)
+     * libnd4j's loops get one thread and OpenBLAS all of them (3.4-4.4 ms on the three such builds); with oneDNN
+     * both get all. (M2.1's {@code setMaxThreads} is a no-op; {@code setMaxMasterThreads} is what libnd4j's loops
+     * read.)
      *
      * @return the thread count set (of the BLAS pool, which the matrix products use)
      */
