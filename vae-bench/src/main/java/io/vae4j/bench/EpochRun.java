@@ -7,6 +7,7 @@ import io.vae4j.core.backend.BackendInfo;
 import io.vae4j.core.backend.NativeBuild;
 import io.vae4j.core.config.VaeConfig;
 import io.vae4j.core.model.Vae;
+import io.vae4j.core.train.Trainer;
 import io.vae4j.core.train.EpochSummary;
 import io.vae4j.mnist.data.Binarization;
 import io.vae4j.mnist.data.MnistFetcher;
@@ -55,11 +56,11 @@ public final class EpochRun {
         ObjectMapper json = new ObjectMapper();
         ObjectNode out = json.createObjectNode();
         ArrayNode rates = json.createArrayNode();
-        try (Vae vae = Vae.create(config)) {
+        try (Vae vae = Vae.create(config); Trainer trainer = new Trainer(vae)) {
             MnistIterator train = mnist.trainIterator(config.batchSize(), 0);
-            out.put("prepare_s", vae.prepareTraining());
+            out.put("prepare_s", trainer.prepare());
             for (int e = 0; e < epochs; e++) {
-                EpochSummary s = vae.fit(train, 1).get(0);
+                EpochSummary s = trainer.fit(train, 1).get(0);
                 rates.add(s.examplesPerSecond());
                 System.err.printf("vae4j epoch %d: %.0f samples/s, train -ELBO %.2f%n", e + 1, s.examplesPerSecond(),
                         s.negElbo());

@@ -3,6 +3,7 @@ package io.vae4j.bench;
 import io.vae4j.core.backend.BackendInfo;
 import io.vae4j.core.backend.NativeBuild;
 import io.vae4j.core.model.Vae;
+import io.vae4j.core.train.StepProfiler;
 import io.vae4j.core.train.Trainer;
 import java.util.Locale;
 import java.util.Map;
@@ -25,8 +26,8 @@ public final class StepProfile {
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 300;
         BackendInfo info = BenchModels.checkBackend();
         try (Vae vae = Vae.create(BenchModels.config(model, batch));
-                Trainer trainer = new Trainer(vae.graph(), vae.config(), vae.dataType(), 0)) {
-            Map<String, Double> profile = trainer.profile(BenchModels.images(batch, 3), steps);
+                Trainer trainer = new Trainer(vae)) {
+            Map<String, Double> profile = StepProfiler.profile(trainer, BenchModels.images(batch, 3), steps);
             double total = profile.values().stream().mapToDouble(Double::doubleValue).sum();
             System.out.printf(Locale.ROOT, "%s, batch %d, %s, native build %s: %.2f ms per step (mean of %d steps "
                     + "after %d untimed)%n", model, batch, info.describe(), NativeBuild.selected(), total / 1000,

@@ -1,8 +1,9 @@
 package io.vae4j.bench;
 
-import io.vae4j.core.model.LossTerms;
+import io.vae4j.core.graph.LossTerms;
 import io.vae4j.core.model.Vae;
-import io.vae4j.core.model.VaeNames;
+import io.vae4j.core.train.Trainer;
+import io.vae4j.core.graph.VaeNames;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Training throughput: one invocation is {@link Vae#fit} over about 4,096 samples in batches of {@code batch}
+ * Training throughput: one invocation is {@link Trainer#fit} over about 4,096 samples in batches of {@code batch}
  * (prefetching, forward, backward and Adam update, the loss read back each step). The runner turns
  * invocations/s into samples/s.
  */
@@ -36,12 +37,14 @@ public class TrainingBenchmark {
     public int batch;
 
     private Vae vae;
+    private Trainer trainer;
     private List<DataSet> batches;
 
     @Setup(Level.Trial)
     public void setUp() {
         BenchModels.checkBackend();
         vae = Vae.create(BenchModels.config(model, batch));
+        trainer = new Trainer(vae);
         batches = BenchModels.batches(batch, 11);
         verifyLoss(vae, batches.get(0).getFeatures());
     }
@@ -62,11 +65,12 @@ public class TrainingBenchmark {
 
     @Benchmark
     public int trainSteps() {
-        return vae.fit(new ListDataSetIterator<>(batches, 1), 1).size();
+        return trainer.fit(new ListDataSetIterator<>(batches, 1), 1).size();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        trainer.close();
         vae.close();
     }
 }

@@ -2,10 +2,11 @@ package io.vae4j.core;
 
 import io.vae4j.core.config.VaeConfig;
 import io.vae4j.core.eval.ElboResult;
-import io.vae4j.core.model.Encoding;
+import io.vae4j.core.graph.Encoding;
 import io.vae4j.core.model.Interpolation;
 import io.vae4j.core.model.Vae;
 import io.vae4j.core.train.EpochSummary;
+import io.vae4j.core.train.Trainer;
 import io.vae4j.core.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,8 +36,8 @@ final class ReadmeExample {
                 .optEncoderHidden(List.of(400))      // the decoder mirrors it: 784-400-20-400-784
                 .optBeta(1.0)                        // loss = reconstruction + beta * KL
                 .build();                            // Bernoulli likelihood, ReLU, Adam 1e-3, batch 128
-        try (Vae vae = Vae.create(config)) {
-            vae.fit(train, epochs, new TrainingListener() {
+        try (Vae vae = Vae.create(config); Trainer trainer = new Trainer(vae)) {
+            trainer.fit(train, epochs, new TrainingListener() {
                 @Override
                 public void onEpochEnd(EpochSummary s) {
                     System.out.printf("epoch %d: train -ELBO %.2f%n", s.epoch() + 1, s.negElbo());
@@ -49,8 +50,8 @@ final class ReadmeExample {
             logPx = vae.importanceWeightedLogLikelihood(images, 100, 1);  // log p(x), k = 100
             vae.save(modelFile);                                  // config, weights, Adam state; atomic
         }
-        try (Vae again = Vae.load(modelFile)) {
-            again.fit(train, 1);                                  // resumes exactly where it stopped
+        try (Vae again = Vae.load(modelFile); Trainer trainer = new Trainer(again)) {
+            trainer.fit(train, 1);                                // resumes exactly where it stopped
         // README:end
             return new Outcome(result, code, samples, path, logPx, again.epochsDone());
         }

@@ -18,7 +18,7 @@ import java.util.Set;
  * {@code -avx2}, {@code -avx512}, {@code -onednn}, {@code -onednn-avx2} and {@code -onednn-avx512}. JavaCPP loads
  * the one named by the system property {@value #EXTENSION_PROPERTY} (empty: the generic build); without it, a
  * variant of its own choosing when several are on the class path. {@link #select} picks the preferred build that
- * is on the class path and that this CPU can run (see {@link #PREFERENCE} and the README's measurements), unless the
+ * is on the class path and that this CPU can run (see {@link #PREFERENCE} and docs/performance.md), unless the
  * user chose one:
  * {@code -Dvae.native=NAME} or the environment variable {@code VAE_NATIVE=NAME}, NAME one of {@link #VARIANTS} or
  * {@code auto}; an explicit {@value #EXTENSION_PROPERTY} is always respected.
@@ -33,7 +33,7 @@ public final class NativeBuild {
     /** Names of the builds, fastest first; "generic" is the plain linux-x86_64 classifier. */
     public static final List<String> VARIANTS = List.of("onednn-avx512", "avx512", "onednn-avx2", "avx2", "onednn",
             "generic");
-    /** The order {@link #select} tries them in: measured on the reference model (README, "Native builds"). */
+    /** The order {@link #select} tries them in: fastest first on the reference model (docs/performance.md). */
     static final List<String> PREFERENCE = List.of("onednn-avx512", "onednn-avx2", "avx512", "avx2", "onednn",
             "generic");
     private static final String BINDINGS = "org/nd4j/linalg/cpu/nativecpu/bindings/";
@@ -81,20 +81,24 @@ public final class NativeBuild {
             }
             reason = "chosen with vae.native/VAE_NATIVE";
         } else {
-            choice = "generic";
-            for (String v : PREFERENCE) {
-                if (present.contains(v) && runs(v, flags)) {
-                    choice = v;
-                    break;
-                }
-            }
+            choice = choose(present, flags);
             reason = "fastest of " + present + " this CPU runs";
         }
         // Always set: with the property unset and variant jars present, JavaCPP loads a variant of its own choosing
-        // (measured: the AVX2 build); an empty extension selects the generic build.
+        // (the AVX2 build, on the machines we tried); an empty extension selects the generic build.
         System.setProperty(EXTENSION_PROPERTY, choice.equals("generic") ? "" : "-" + choice);
         selected = choice;
         return choice;
+    }
+
+    /** The first build of {@link #PREFERENCE} that is present and that a CPU with these flags runs; else generic. */
+    static String choose(List<String> present, Set<String> flags) {
+        for (String v : PREFERENCE) {
+            if (present.contains(v) && runs(v, flags)) {
+                return v;
+            }
+        }
+        return "generic";
     }
 
     /** The build {@link #select} chose, or null before it ran. */
@@ -156,11 +160,9 @@ public final class NativeBuild {
      * {@link Runtime#availableProcessors()} (which follows taskset and container limits). Loads ND4J.
      *
      * <p>On a build without oneDNN the matrix products run in OpenBLAS's threads, and with libnd4j's own parallel
-     * loops (its "master threads") as wide, the idle threads of each spin on the cores the other needs: on 2 cores
-     * the generic build took 22 ms per training step of the reference model, against 5.4 ms on one thread. There
-     * libnd4j's loops get one thread and OpenBLAS all of them (3.4-4.4 ms on the three such builds); with oneDNN
-     * both get all. (M2.1's {@code setMaxThreads} is a no-op; {@code setMaxMasterThreads} is what libnd4j's loops
-     * read.)
+     * loops (its "master threads") as wide, the idle threads of each spin on the cores the other needs: the step
+     * then runs slower on all cores than on one (docs/performance.md). There libnd4j's
+     * loops get one thread and OpenBLAS all of them; with oneDNN both get all.
      *
      * @return the thread count set (of the BLAS pool, which the matrix products use)
      */
@@ -175,9 +177,7 @@ public final class NativeBuild {
             }
         }
         int master = masterThreads(threads, onednnLoaded());
-        org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxThreads(master);
-        org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxMasterThreads(master);
-        org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(threads);
+        io.vae4j.core.compat.Dl4jCompat.setThreads(master, threads);
         return threads;
     }
 

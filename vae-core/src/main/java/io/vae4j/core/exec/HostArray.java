@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A FLOAT array of the CPU backend as Java code ({@link CompiledGraph.HostOp}) reads and writes it: its own buffer
+ * A FLOAT array of the CPU backend as Java code ({@link Step.Host}) reads and writes it: its own buffer
  * when it is dense, else a dense copy that {@link #gather} fills before a kernel reads it and {@link #scatter} copies
  * back after a kernel wrote it.
  */

@@ -8,6 +8,8 @@ import io.vae4j.core.config.ModelKind;
 import io.vae4j.core.config.VaeConfig;
 import io.vae4j.core.io.AtomicFiles;
 import io.vae4j.core.io.ModelFileException;
+import io.vae4j.core.graph.Layout;
+import io.vae4j.core.graph.VaeNames;
 import io.vae4j.core.model.Vae;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -65,9 +67,6 @@ public final class Dl4jExport {
     public static final String DECODER_FILE = "decoder.zip";
     public static final String DL4J_VAE_FILE = "dl4j-vae.zip";
     public static final String METADATA_ENTRY = "vae4j-export.json";
-    private static final int KERNEL = 4;
-    private static final int STRIDE = 2;
-    private static final int PADDING = 1;
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -134,110 +133,92 @@ public final class Dl4jExport {
 
     /**
      * The encoder as a ComputationGraph: input "x" [n, featureSize] (the pixels, then a conditional model's one-hot
-     * label), outputs "mu" and "logvar" [n, latentSize].
+     * label), outputs "mu" and "logvar" [n, latentSize]. Its layers are the model's {@link Layout}'s, by the same
+     * names.
      */
     public static ComputationGraph encoder(Vae vae) {
         VaeConfig c = vae.config();
-        SameDiff sd = vae.graph();
+        Layout layout = Layout.of(c);
         ComputationGraphConfiguration.GraphBuilder g = base(c).graphBuilder().addInputs("x");
         String last = "x";
-        if (c.architecture() == Architecture.CONV) {
-            for (int i = 0; i < c.convChannels().size(); i++) {
-                String name = "enc_conv" + i;
-                g.addLayer(name, new ConvolutionLayer.Builder().nOut(c.convChannels().get(i)).kernelSize(KERNEL, KERNEL)
-                        .stride(STRIDE, STRIDE).padding(PADDING, PADDING).convolutionMode(ConvolutionMode.Truncate)
-                        .activation(activation(c)).build(), last);
-                last = name;
-            }
+        for (Layout.Layer layer : layout.encoder()) {
+            g.addLayer(layer.name(), layer(layer), last);
+            last = layer.name();
         }
-        for (int i = 0; i < c.encoderHidden().size(); i++) {
-            String name = "enc_dense" + i;
-            g.addLayer(name, new DenseLayer.Builder().nOut(c.encoderHidden().get(i)).activation(activation(c)).build(),
-                    last);
-            last = name;
-        }
-        g.addLayer("mu", new DenseLayer.Builder().nOut(c.latentSize()).activation(Activation.IDENTITY).build(), last);
-        if (c.variational()) {
-            g.addLayer("logvar", new DenseLayer.Builder().nOut(c.latentSize()).activation(Activation.IDENTITY).build(),
-                    last);
-            g.setOutputs("mu", "logvar");
+        g.addLayer(VaeNames.MU, layer(layout.mu()), last);
+        if (layout.logVar() != null) {
+            g.addLayer(VaeNames.LOGVAR, layer(layout.logVar()), last);
+            g.setOutputs(VaeNames.MU, VaeNames.LOGVAR);
         } else {
-            g.setOutputs("mu");
+            g.setOutputs(VaeNames.MU);
         }
         g.setInputTypes(c.architecture() == Architecture.CONV
                 ? InputType.convolutionalFlat(c.height(), c.width(), c.channels())
                 : InputType.feedForward(c.featureSize()));
         ComputationGraph net = new ComputationGraph(g.build());
         net.init();
-        if (c.architecture() == Architecture.CONV) {
-            for (int i = 0; i < c.convChannels().size(); i++) {
-                copyConv(sd, "enc_conv" + i, net.getLayer("enc_conv" + i));
-            }
+        SameDiff sd = vae.graph();
+        for (Layout.Layer layer : layout.encoder()) {
+            copy(sd, layer, net.getLayer(layer.name()));
         }
-        for (int i = 0; i < c.encoderHidden().size(); i++) {
-            copyDense(sd, "enc_dense" + i, net.getLayer("enc_dense" + i));
-        }
-        copyDense(sd, "enc_mu", net.getLayer("mu"));
-        if (c.variational()) {
-            copyDense(sd, "enc_logvar", net.getLayer("logvar"));
+        copy(sd, layout.mu(), net.getLayer(VaeNames.MU));
+        if (layout.logVar() != null) {
+            copy(sd, layout.logVar(), net.getLayer(VaeNames.LOGVAR));
         }
         return net;
     }
 
     /**
      * The decoder as a MultiLayerNetwork: z [n, latentSize] (followed by a conditional model's one-hot label) to pixel
-     * means [n, inputSize].
+     * means [n, inputSize]. Its layers are the model's {@link Layout}'s decoder, in order.
      */
     public static MultiLayerNetwork decoder(Vae vae) {
         VaeConfig c = vae.config();
-        SameDiff sd = vae.graph();
-        NeuralNetConfiguration.ListBuilder b = base(c).list();
-        int layer = 0;
-        long width = c.decoderInputSize();
-        for (int h : c.decoderHidden()) {
-            b.layer(layer++, new DenseLayer.Builder().nIn(width).nOut(h).activation(activation(c)).build());
-            width = h;
-        }
+        Layout layout = Layout.of(c);
         Activation out = c.likelihood() == Likelihood.BERNOULLI ? Activation.SIGMOID : Activation.IDENTITY;
-        if (c.architecture() == Architecture.MLP) {
-            b.layer(layer, new DenseLayer.Builder().nIn(width).nOut(c.inputSize()).activation(out).build());
-        } else {
-            List<Integer> ch = c.convChannels();
-            int n = ch.size();
-            int side = 1 << n;
-            int h = c.height() / side;
-            int w = c.width() / side;
-            long channels = ch.get(n - 1);
-            b.layer(layer++, new DenseLayer.Builder().nIn(width).nOut(channels * h * w).activation(activation(c))
-                    .build());
-            b.inputPreProcessor(layer, new FeedForwardToCnnPreProcessor(h, w, channels));
-            for (int i = n - 1; i >= 0; i--) {
-                long next = i == 0 ? c.channels() : ch.get(i - 1);
-                b.layer(layer++, new Deconvolution2D.Builder().nIn(channels).nOut(next).kernelSize(KERNEL, KERNEL)
-                        .stride(STRIDE, STRIDE).padding(PADDING, PADDING).convolutionMode(ConvolutionMode.Truncate)
-                        .activation(i == 0 ? Activation.IDENTITY : activation(c)).build());
-                channels = next;
-                h *= STRIDE;
-                w *= STRIDE;
+        NeuralNetConfiguration.ListBuilder b = base(c).list();
+        int index = 0;
+        for (Layout.Layer layer : layout.decoder()) {
+            boolean last = layer == layout.decoder().get(layout.decoder().size() - 1);
+            if (layer.kind() == Layout.Kind.DECONV && index > 0
+                    && layout.decoder().get(index - 1).kind() == Layout.Kind.DENSE) {
+                b.inputPreProcessor(index, new FeedForwardToCnnPreProcessor(layer.side(),
+                        c.width() * layer.side() / c.height(), layer.in()));
             }
-            b.inputPreProcessor(layer, new CnnToFeedForwardPreProcessor(c.height(), c.width(), c.channels()));
-            b.layer(layer, new ActivationLayer.Builder().activation(out).build());
+            // the MLP's output layer takes the likelihood's mean function as its activation
+            b.layer(index++, last && layer.kind() == Layout.Kind.DENSE ? dense(layer, out) : layer(layer));
+        }
+        if (layout.convDecoder()) {
+            b.inputPreProcessor(index, new CnnToFeedForwardPreProcessor(c.height(), c.width(), c.channels()));
+            b.layer(index, new ActivationLayer.Builder().activation(out).build());
         }
         MultiLayerNetwork net = new MultiLayerNetwork(b.build());
         net.init();
-        int l = 0;
-        for (int i = 0; i < c.decoderHidden().size(); i++) {
-            copyDense(sd, "dec_dense" + i, net.getLayer(l++));
-        }
-        if (c.architecture() == Architecture.MLP) {
-            copyDense(sd, "dec_out", net.getLayer(l));
-        } else {
-            copyDense(sd, "dec_proj", net.getLayer(l++));
-            for (int i = 0; i < c.convChannels().size(); i++) {
-                copyConv(sd, "dec_deconv" + i, net.getLayer(l++));
-            }
+        SameDiff sd = vae.graph();
+        for (int i = 0; i < layout.decoder().size(); i++) {
+            copy(sd, layout.decoder().get(i), net.getLayer(i));
         }
         return net;
+    }
+
+    /** A DL4J layer computing what a layout layer computes. */
+    private static org.deeplearning4j.nn.conf.layers.Layer layer(Layout.Layer layer) {
+        Activation act = activation(layer.activation());
+        return switch (layer.kind()) {
+            case DENSE -> dense(layer, act);
+            case CONV -> new ConvolutionLayer.Builder().nIn(layer.in()).nOut(layer.out())
+                    .kernelSize(Layout.KERNEL, Layout.KERNEL).stride(Layout.STRIDE, Layout.STRIDE)
+                    .padding(Layout.PADDING, Layout.PADDING).convolutionMode(ConvolutionMode.Truncate)
+                    .activation(act).build();
+            case DECONV -> new Deconvolution2D.Builder().nIn(layer.in()).nOut(layer.out())
+                    .kernelSize(Layout.KERNEL, Layout.KERNEL).stride(Layout.STRIDE, Layout.STRIDE)
+                    .padding(Layout.PADDING, Layout.PADDING).convolutionMode(ConvolutionMode.Truncate)
+                    .activation(act).build();
+        };
+    }
+
+    private static DenseLayer dense(Layout.Layer layer, Activation activation) {
+        return new DenseLayer.Builder().nIn(layer.in()).nOut(layer.out()).activation(activation).build();
     }
 
     /**
@@ -250,13 +231,14 @@ public final class Dl4jExport {
             throw new IllegalArgumentException("DL4J's VariationalAutoencoder layer holds MLP VAEs only; this model is "
                     + c.kind() + " " + c.architecture());
         }
+        Layout layout = Layout.of(c);
         SameDiff sd = vae.graph();
         boolean bernoulli = c.likelihood() == Likelihood.BERNOULLI;
         VariationalAutoencoder layer = new VariationalAutoencoder.Builder()
                 .nIn(c.inputSize()).nOut(c.latentSize())
                 .encoderLayerSizes(c.encoderHidden().stream().mapToInt(Integer::intValue).toArray())
                 .decoderLayerSizes(c.decoderHidden().stream().mapToInt(Integer::intValue).toArray())
-                .activation(activation(c))
+                .activation(activation(c.activation()))
                 .pzxActivationFunction(Activation.IDENTITY)
                 .reconstructionDistribution(bernoulli ? new BernoulliReconstructionDistribution(Activation.SIGMOID)
                         : new GaussianReconstructionDistribution(Activation.IDENTITY))
@@ -264,20 +246,24 @@ public final class Dl4jExport {
         MultiLayerNetwork net = new MultiLayerNetwork(base(c).list().layer(0, layer).build());
         net.init();
         org.deeplearning4j.nn.api.Layer l = net.getLayer(0);
-        for (int i = 0; i < c.encoderHidden().size(); i++) {
-            l.setParam("e" + i + "W", param(sd, "enc_dense" + i + "_W"));
-            l.setParam("e" + i + "b", param(sd, "enc_dense" + i + "_b"));
+        // DL4J's VAE layer names its parameters by position: e0W, e0b, ... for the encoder, d0W, ... the decoder
+        for (int i = 0; i < layout.encoder().size(); i++) {
+            String name = layout.encoder().get(i).name();
+            l.setParam("e" + i + "W", param(sd, VaeNames.weight(name)));
+            l.setParam("e" + i + "b", param(sd, VaeNames.bias(name)));
         }
-        l.setParam("pZXMeanW", param(sd, "enc_mu_W"));
-        l.setParam("pZXMeanb", param(sd, "enc_mu_b"));
-        l.setParam("pZXLogStd2W", param(sd, "enc_logvar_W"));
-        l.setParam("pZXLogStd2b", param(sd, "enc_logvar_b"));
-        for (int i = 0; i < c.decoderHidden().size(); i++) {
-            l.setParam("d" + i + "W", param(sd, "dec_dense" + i + "_W"));
-            l.setParam("d" + i + "b", param(sd, "dec_dense" + i + "_b"));
+        l.setParam("pZXMeanW", param(sd, VaeNames.weight(layout.mu().name())));
+        l.setParam("pZXMeanb", param(sd, VaeNames.bias(layout.mu().name())));
+        l.setParam("pZXLogStd2W", param(sd, VaeNames.weight(layout.logVar().name())));
+        l.setParam("pZXLogStd2b", param(sd, VaeNames.bias(layout.logVar().name())));
+        List<Layout.Layer> decoder = layout.decoder();
+        for (int i = 0; i < decoder.size() - 1; i++) {
+            l.setParam("d" + i + "W", param(sd, VaeNames.weight(decoder.get(i).name())));
+            l.setParam("d" + i + "b", param(sd, VaeNames.bias(decoder.get(i).name())));
         }
-        INDArray w = param(sd, "dec_out_W");
-        INDArray bias = param(sd, "dec_out_b");
+        String output = decoder.get(decoder.size() - 1).name();
+        INDArray w = param(sd, VaeNames.weight(output));
+        INDArray bias = param(sd, VaeNames.bias(output));
         if (bernoulli) {
             l.setParam("pXZW", w);
             l.setParam("pXZb", bias);
@@ -293,7 +279,7 @@ public final class Dl4jExport {
     /** Reads the metadata entry of an exported zip; the message names the file if it is not one. */
     public static ExportMetadata readMetadata(Path zip) throws IOException {
         if (!Files.isRegularFile(zip)) {
-            throw new ModelFileException(zip, "no such exported model file; run ./vae export first");
+            throw new ModelFileException(zip, "no such exported model file; write one with Dl4jExport.write first");
         }
         try (ZipFile z = new ZipFile(zip.toFile())) {
             ZipEntry e = z.getEntry(METADATA_ENTRY);
@@ -344,8 +330,12 @@ public final class Dl4jExport {
                 .dataType(DataType.FLOAT);
     }
 
-    private static Activation activation(VaeConfig c) {
-        return switch (c.activation()) {
+    /** DL4J's activation for a layer's (null: none). */
+    private static Activation activation(io.vae4j.core.config.Activation a) {
+        if (a == null) {
+            return Activation.IDENTITY;
+        }
+        return switch (a) {
             case RELU -> Activation.RELU;
             case LEAKY_RELU -> Activation.LEAKYRELU;
             case ELU -> Activation.ELU;
@@ -359,15 +349,11 @@ public final class Dl4jExport {
         return sd.getVariable(name).getArr().castTo(DataType.FLOAT).dup();
     }
 
-    private static void copyDense(SameDiff sd, String name, org.deeplearning4j.nn.api.Layer layer) {
-        layer.setParam("W", param(sd, name + "_W"));
-        layer.setParam("b", param(sd, name + "_b"));
-    }
-
-    /** Conv and deconv weights: SameDiff [kH, kW, a, b] to DL4J [b, a, kH, kW]. */
-    private static void copyConv(SameDiff sd, String name, org.deeplearning4j.nn.api.Layer layer) {
-        layer.setParam("W", param(sd, name + "_W").permute(3, 2, 0, 1).dup('c'));
-        layer.setParam("b", param(sd, name + "_b"));
+    /** A layer's weights and bias into the DL4J layer; conv and deconv weights from [kH, kW, a, b] to [b, a, kH, kW]. */
+    private static void copy(SameDiff sd, Layout.Layer layer, org.deeplearning4j.nn.api.Layer target) {
+        INDArray w = param(sd, VaeNames.weight(layer.name()));
+        target.setParam("W", layer.kind() == Layout.Kind.DENSE ? w : w.permute(3, 2, 0, 1).dup('c'));
+        target.setParam("b", param(sd, VaeNames.bias(layer.name())));
     }
 
     /** ModelSerializer's zip with the metadata entry added, written atomically. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vae4j.core.backend.TensorflowOpList;
+import io.vae4j.core.compat.Dl4jCompat;
 import io.vae4j.core.config.VaeConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +16,7 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The model file format: a zip archive with two entries,
@@ -41,8 +42,12 @@ public final class ModelFile {
     private ModelFile() {
     }
 
-    /** What a model file holds. */
-    public record Contents(VaeConfig config, int epochsDone, SameDiff graph) {
+    /**
+     * What a model file holds, checked: the graph is the one its configuration builds ({@link GraphCheck}).
+     *
+     * @param dataType the graph's floating-point type
+     */
+    public record Contents(VaeConfig config, int epochsDone, SameDiff graph, DataType dataType) {
     }
 
     /** Writes the model atomically (see {@link AtomicFiles}). */
@@ -118,7 +123,7 @@ public final class ModelFile {
             byte[] graphBytes = verified(file, zip, graphEntry, MAX_GRAPH_BYTES);
             SameDiff graph;
             try {
-                TensorflowOpList.skip();
+                Dl4jCompat.skipTensorflowOpList();
                 graph = SameDiff.load(new java.io.ByteArrayInputStream(graphBytes), true);
             } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
                 // a corrupt graph can make SameDiff fail in any way, allocation included: one message either way
@@ -127,7 +132,7 @@ public final class ModelFile {
             if (graph == null) {
                 throw new ModelFileException(file, "the graph entry holds no graph");
             }
-            return new Contents(config, epochs, graph);
+            return new Contents(config, epochs, graph, GraphCheck.requireMatching(file, config, graph));
         } catch (ZipException e) {
             throw new ModelFileException(file, "not a readable model file (not a zip archive, or truncated): "
                     + e.getMessage() + "; write it again with save()", e);

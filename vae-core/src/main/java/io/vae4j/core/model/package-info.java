@@ -1,5 +1,6 @@
 /**
- * The model: {@link io.vae4j.core.model.Vae}, its SameDiff graph and the names of the graph's inputs and outputs.
- * Training, evaluation, sampling, interpolation, anomaly scores and importance sampling are methods of the model.
+ * The model: {@link io.vae4j.core.model.Vae}, the facade a user holds: create or load, encode, decode, sample,
+ * interpolate, evaluate, score and save. It builds on the graph, evaluation and file packages and never refers to
+ * the trainer, which trains it from above.
  */
 package io.vae4j.core.model;

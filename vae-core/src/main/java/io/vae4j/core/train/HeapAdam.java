@@ -8,17 +8,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Adam over the flat parameter buffer, computed in Java on heap copies of the parameters and moments.
  *
- * <p>Why: ND4J's {@code adam_updater} runs its loop unvectorised (2.15 ms per step over the reference model's 648k
- * parameters, with the parameter update, on one core; PyTorch's whole optimizer step takes 1.4 ms). The JIT
- * compiles the loop below to SIMD code. Each step copies the gradients from the native buffer, updates the heap
+ * <p>Why: ND4J's {@code adam_updater} runs its loop unvectorised, and over the reference model's 648k parameters it
+ * costs more than PyTorch's whole optimizer step. The JIT compiles the loop below to SIMD code. Each step copies the gradients from the native buffer, updates the heap
  * arrays, and copies the parameters back, chunk by chunk; the moments stay on the heap while training and are
  * written back to the native buffers by {@link #store}. The arithmetic is libnd4j's {@code adam_updater} (the
  * bias-corrected step size folded into one factor, epsilon added to the uncorrected sqrt(v)), which
  * {@code HeapAdamTest} checks against that op.
  *
- * <p>CPU backend only: it reads and writes the arrays' host memory. One thread: split across two (measured on the
- * 2-core machine) it was slower, as libnd4j's idle worker spins on the other core, and memory traffic, not
- * arithmetic, bounds the loop.
+ * <p>Host memory only: it reads and writes the arrays' memory from Java. One thread: memory traffic, not
+ * arithmetic, bounds the loop, and a second thread competes with libnd4j's idle worker for the other core
+ * (docs/performance.md).
  */
 abstract class HeapAdam {
     /**
@@ -38,10 +37,12 @@ abstract class HeapAdam {
         this.v = v;
     }
 
-    /** Whether this can run on these buffers: CPU backend, contiguous FLOAT or DOUBLE buffers. */
+    /**
+     * Whether this can run on these buffers: contiguous FLOAT or DOUBLE buffers where
+     * {@link io.vae4j.core.backend.HostKernels#floatingKernel} allows.
+     */
     static boolean supports(INDArray params) {
-        return io.vae4j.core.backend.BackendInfo.hostBackend() && !params.isView()
-                && (params.dataType() == DataType.FLOAT || params.dataType() == DataType.DOUBLE)
+        return io.vae4j.core.backend.HostKernels.floatingKernel(params.dataType()) && !params.isView()
                 && params.length() <= Integer.MAX_VALUE - 8;
     }
 

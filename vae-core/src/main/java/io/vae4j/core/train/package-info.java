@@ -1,5 +1,6 @@
 /**
- * Training progress: the listener interface that sees each step and epoch, and the per-epoch summary.
- * Training itself: {@link io.vae4j.core.train.Trainer}, which runs SameDiff's gradient function as a compiled step.
+ * Training: {@link io.vae4j.core.train.Trainer} trains a {@link io.vae4j.core.model.Vae} with SameDiff's own gradient
+ * compiled into a step per batch size and Adam over one flat parameter vector; the listener interface, the per-epoch
+ * summary and the seeds that make a resumed run continue exactly. The model never refers to this package.
  */
 package io.vae4j.core.train;

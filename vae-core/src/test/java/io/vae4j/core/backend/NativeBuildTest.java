@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -25,15 +26,24 @@ class NativeBuildTest {
     }
 
     @Test
-    void theDefaultBuildShipsThePreferredThree() {
+    void theDefaultBuildShipsABuildForEveryX86Cpu() {
         // the cpu profile (the default) puts these on the test class path, as in the application
         org.junit.jupiter.api.Assumptions.assumeTrue(NativeBuild.present().contains("generic"),
                 "built without the CPU backend (e.g. -Pcuda)");
-        assertTrue(NativeBuild.present().containsAll(java.util.List.of("onednn-avx512", "onednn-avx2", "generic")),
-                NativeBuild.present().toString());
-        // and the preference puts the oneDNN builds first, as measured (README, "Native builds")
-        assertEquals("onednn-avx512", NativeBuild.PREFERENCE.get(0));
-        assertEquals("generic", NativeBuild.PREFERENCE.get(NativeBuild.PREFERENCE.size() - 1));
+        List<String> present = NativeBuild.present();
+        // an AVX-512 server, an AVX2 desktop and a CPU with neither each get an oneDNN build or the generic one
+        assertEquals("onednn-avx512", NativeBuild.choose(present, SKYLAKE));
+        assertEquals("onednn-avx2", NativeBuild.choose(present, Set.of("avx", "avx2", "fma")));
+        assertEquals("generic", NativeBuild.choose(present, Set.of("sse4_2")));
+    }
+
+    @Test
+    void theChoiceSkipsBuildsTheCpuCannotRunOrTheBuildLacks() {
+        // Knights Landing: no BW/DQ/VL, so no avx512 build even where one is present
+        Set<String> knl = Set.of("avx2", "fma", "avx512f", "avx512cd");
+        assertEquals("onednn-avx2", NativeBuild.choose(List.of("onednn-avx512", "onednn-avx2", "generic"), knl));
+        assertEquals("avx2", NativeBuild.choose(List.of("avx512", "avx2", "generic"), knl));
+        assertEquals("generic", NativeBuild.choose(List.of("generic"), SKYLAKE));
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vae4j.core.config.Likelihood;
 import io.vae4j.core.config.VaeConfig;
-import io.vae4j.core.model.Encoding;
+import io.vae4j.core.graph.Encoding;
 import io.vae4j.core.model.Vae;
 import io.vae4j.core.testing.TestData;
 import java.util.List;

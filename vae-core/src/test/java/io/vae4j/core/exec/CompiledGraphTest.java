@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vae4j.core.backend.HostKernels;
+import io.vae4j.core.compat.Dl4jCompat;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,13 +27,22 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * one axis as a product with ones, relu_bp as step * dy or, in FLOAT on the CPU, a Java loop) give SameDiff's own
  * gradients: a two-layer network with biases, ReLU and sums over both axes, its gradients computed by SameDiff and
  * by the compiled gradient function, with the bias gradients written into views of one flat buffer as the trainer
- * binds them.
+ * binds them. With the host kernels switched off, relu_bp is the two ND4J ops in FLOAT too.
  */
 class CompiledGraphTest {
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"DOUBLE, 1e-12", "FLOAT, 2e-6"})
-    void rewrittenGradientsEqualSameDiffs(DataType type, double tolerance) {
-        io.vae4j.core.backend.TensorflowOpList.skip(); // as the project does before SameDiff differentiates
+    @ParameterizedTest(name = "{0}, host kernels {2}")
+    @CsvSource({"DOUBLE, 1e-12, true", "FLOAT, 2e-6, true", "FLOAT, 2e-6, false"})
+    void rewrittenGradientsEqualSameDiffs(DataType type, double tolerance, boolean hostKernels) {
+        HostKernels.setEnabled(hostKernels);
+        try {
+            check(type, tolerance, hostKernels);
+        } finally {
+            HostKernels.setEnabled(true);
+        }
+    }
+
+    private static void check(DataType type, double tolerance, boolean hostKernels) {
+        Dl4jCompat.skipTensorflowOpList(); // as the project does before SameDiff differentiates
         Nd4j.getRandom().setSeed(7);
         SameDiff sd = SameDiff.create();
         SDVariable x = sd.placeHolder("x", type, -1, 6);
@@ -59,7 +70,7 @@ class CompiledGraphTest {
         for (String n : names) {
             gradNames.add(sd.getVariable(n).getGradient().name());
         }
-        try (CompiledGraph g = CompiledGraph.compile(grad, Map.of("x", input.dup()), bound, Set.copyOf(gradNames),
+        try (CompiledGraph g = GraphCompiler.compile(grad, Map.of("x", input.dup()), bound, Set.copyOf(gradNames),
                 Map.of())) {
             g.run();
             for (int i = 0; i < names.size(); i++) {
@@ -82,9 +93,10 @@ class CompiledGraphTest {
             }
             assertTrue(labels.stream().anyMatch(l -> l.contains(": dA")), labels.toString());
             assertTrue(labels.stream().anyMatch(l -> l.contains(": bias")), labels.toString());
-            String relu = type == DataType.FLOAT ? "relu_bp thresholdedrelu_bp (Java)"
+            String relu = type == DataType.FLOAT && hostKernels ? "relu_bp thresholdedrelu_bp (Java)"
                     : "multiply (thresholdedrelu_bp: step * dy)";
             assertTrue(labels.contains(relu), relu + ": " + labels);
+            assertEquals(type == DataType.FLOAT && hostKernels, g.hasHostKernels());
         }
     }
 }

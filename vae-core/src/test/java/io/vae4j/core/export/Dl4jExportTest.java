@@ -11,7 +11,7 @@ import io.vae4j.core.config.Likelihood;
 import io.vae4j.core.config.ModelKind;
 import io.vae4j.core.config.VaeConfig;
 import io.vae4j.core.io.ModelFileException;
-import io.vae4j.core.model.Encoding;
+import io.vae4j.core.graph.Encoding;
 import io.vae4j.core.model.Vae;
 import io.vae4j.core.testing.TestData;
 import java.io.IOException;
@@ -59,7 +59,7 @@ class Dl4jExportTest {
 
     private static Vae trained(VaeConfig c) {
         Vae vae = Vae.create(c);
-        vae.fit(TestData.iterator(TestData.inputs(TestData.binaryPatterns(32, 64, 3, 1), c), 16), 2);
+        TestData.fit(vae, TestData.iterator(TestData.inputs(TestData.binaryPatterns(32, 64, 3, 1), c), 16), 2);
         return vae;
     }
 

@@ -41,7 +41,7 @@ class ModelFileFuzzTest {
         Path file = dir.resolve("good.vae");
         if (!Files.exists(file)) {
             try (Vae vae = Vae.create(CONFIG)) {
-                vae.fit(TestData.iterator(TestData.binaryPatterns(16, 12, 2, 1), 8), 1);
+                TestData.fit(vae, TestData.iterator(TestData.binaryPatterns(16, 12, 2, 1), 8), 1);
                 vae.save(file);
             }
         }

@@ -52,7 +52,7 @@ class PersistenceTest {
         INDArray x = data();
         INDArray eps = TestData.gaussian(40, 3, 8, DataType.FLOAT);
         try (Vae vae = Vae.create(CONFIG)) {
-            vae.fit(TestData.iterator(x, 8), 2);
+            TestData.fit(vae, TestData.iterator(x, 8), 2);
             vae.save(file);
             try (Vae loaded = Vae.load(file)) {
                 assertEquals(CONFIG, loaded.config());
@@ -86,14 +86,14 @@ class PersistenceTest {
         INDArray x = data();
         Map<String, float[]> uninterrupted;
         try (Vae vae = Vae.create(CONFIG)) {
-            vae.fit(TestData.iterator(x, 8), 2);
+            TestData.fit(vae, TestData.iterator(x, 8), 2);
             vae.save(file);
-            vae.fit(TestData.iterator(x, 8), 2);
+            TestData.fit(vae, TestData.iterator(x, 8), 2);
             uninterrupted = params(vae);
         }
         Map<String, float[]> resumed;
         try (Vae vae = Vae.load(file)) {
-            vae.fit(TestData.iterator(x, 8), 2);
+            TestData.fit(vae, TestData.iterator(x, 8), 2);
             assertEquals(4, vae.epochsDone());
             resumed = params(vae);
         }
@@ -117,7 +117,7 @@ class PersistenceTest {
         Path file = dir.resolve("conv.vae");
         INDArray x = TestData.binaryPatterns(8, 64, 2, 1);
         try (Vae vae = Vae.create(conv)) {
-            vae.fit(TestData.iterator(x, 8), 1);
+            TestData.fit(vae, TestData.iterator(x, 8), 1);
             vae.save(file);
             try (Vae loaded = Vae.load(file)) {
                 assertArrayEquals(vae.reconstruct(x).reshape(-1).toFloatVector(),

@@ -59,7 +59,7 @@ class ConditionalVaeTest {
     @Test
     void generatesThePatternOfTheLabelAsked() {
         try (Vae vae = Vae.create(config())) {
-            vae.fit(TestData.iterator(data(64), 16), 60);
+            TestData.fit(vae, TestData.iterator(data(64), 16), 60);
             for (int label = 0; label < CLASSES; label++) {
                 float[] mean = vae.sample(50, 7, label).mean(0).toFloatVector();
                 float[] want = pattern(label);
@@ -90,7 +90,7 @@ class ConditionalVaeTest {
     void importanceSamplingUsesEachImagesLabel() {
         int draws = 800;
         try (Vae vae = Vae.create(config())) {
-            vae.fit(TestData.iterator(data(64), 16), 30);
+            TestData.fit(vae, TestData.iterator(data(64), 16), 30);
             INDArray x = data(CLASSES); // one image of each label
             INDArray repeated = Nd4j.create(DataType.FLOAT, (long) draws * CLASSES, SIZE + CLASSES);
             for (int r = 0; r < draws * CLASSES; r++) {
@@ -125,7 +125,7 @@ class ConditionalVaeTest {
         Path file = dir.resolve("cvae.vae");
         INDArray x = data(8);
         try (Vae vae = Vae.create(config())) {
-            vae.fit(TestData.iterator(data(32), 16), 2);
+            TestData.fit(vae, TestData.iterator(data(32), 16), 2);
             vae.save(file);
             try (Vae back = Vae.load(file)) {
                 assertEquals(vae.config(), back.config());
@@ -142,11 +142,11 @@ class ConditionalVaeTest {
     void resumesExactly() throws IOException {
         Path file = dir.resolve("half.vae");
         try (Vae straight = Vae.create(config()); Vae first = Vae.create(config())) {
-            straight.fit(TestData.iterator(data(40), 16), 2);
-            first.fit(TestData.iterator(data(40), 16), 1);
+            TestData.fit(straight, TestData.iterator(data(40), 16), 2);
+            TestData.fit(first, TestData.iterator(data(40), 16), 1);
             first.save(file);
             try (Vae resumed = Vae.load(file)) {
-                resumed.fit(TestData.iterator(data(40), 16), 1);
+                TestData.fit(resumed, TestData.iterator(data(40), 16), 1);
                 assertEquals(2, resumed.epochsDone());
                 for (org.nd4j.autodiff.samediff.SDVariable v : straight.graph().variables()) {
                     if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {

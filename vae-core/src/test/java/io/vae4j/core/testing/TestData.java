@@ -1,5 +1,9 @@
 package io.vae4j.core.testing;
 
+import io.vae4j.core.model.Vae;
+import io.vae4j.core.train.EpochSummary;
+import io.vae4j.core.train.Trainer;
+import io.vae4j.core.train.TrainingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -14,6 +18,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /** Small synthetic data for tests: reproducible from a seed, no files. Shared with other modules' tests. */
 public final class TestData {
     private TestData() {
+    }
+
+    /** Trains a model for some epochs with a trainer made and closed for the purpose. */
+    public static List<EpochSummary> fit(Vae vae, DataSetIterator data, int epochs, TrainingListener... listeners) {
+        try (Trainer trainer = new Trainer(vae)) {
+            return trainer.fit(data, epochs, listeners);
+        }
     }
 
     /**

@@ -3,13 +3,15 @@ package io.vae4j.core.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vae4j.core.backend.HostKernels;
+import io.vae4j.core.compat.Dl4jCompat;
 import io.vae4j.core.config.Activation;
 import io.vae4j.core.config.Architecture;
 import io.vae4j.core.config.Likelihood;
 import io.vae4j.core.config.ModelKind;
 import io.vae4j.core.config.VaeConfig;
 import io.vae4j.core.model.Vae;
-import io.vae4j.core.model.VaeNames;
+import io.vae4j.core.graph.VaeNames;
 import io.vae4j.core.testing.TestData;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,13 +33,23 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * identical initial weights), one trained by {@link Trainer} and one by {@code SameDiff.fit} batch by batch with
  * the same per-epoch noise seed, have the same parameters after every epoch. Each run covers two epochs of three
  * full batches and one partial batch (so both compiled batch sizes and the epoch re-seeding are exercised), and a
- * KL warm-up, so beta changes between epochs.
+ * KL warm-up, so beta changes between epochs. Where host kernels run (FLOAT on the CPU), once with them and once
+ * without.
  */
 class CompiledTrainingStepTest {
     private static final int BATCH = 8;
     private static final int EXAMPLES = 3 * BATCH + 5;
 
+    /** Every configuration with the host kernels on, and the FLOAT ones (where kernels run) with them off too. */
     static Stream<Arguments> configs() {
+        return baseConfigs().flatMap(a -> {
+            Object[] v = a.get();
+            Arguments on = Arguments.of(v[0], v[1], v[2], true);
+            return v[2] == DataType.FLOAT ? Stream.of(on, Arguments.of(v[0], v[1], v[2], false)) : Stream.of(on);
+        });
+    }
+
+    static Stream<Arguments> baseConfigs() {
         VaeConfig.Builder mlp = VaeConfig.builder().setInputSize(12).setLatentSize(3)
                 .optEncoderHidden(List.of(7)).optDecoderHidden(List.of(6)).optBatchSize(BATCH).optSeed(3)
                 .optWarmupEpochs(2).optBeta(0.8).optLearningRate(0.01);
@@ -66,18 +78,27 @@ class CompiledTrainingStepTest {
                         DataType.DOUBLE));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}, host kernels {3}")
     @MethodSource("configs")
-    void compiledStepsEqualSameDiffFitSteps(String name, VaeConfig config, DataType dt) {
+    void compiledStepsEqualSameDiffFitSteps(String name, VaeConfig config, DataType dt, boolean hostKernels) {
+        HostKernels.setEnabled(hostKernels);
+        try {
+            compiledStepsEqualSameDiffFitSteps(name, config, dt);
+        } finally {
+            HostKernels.setEnabled(true);
+        }
+    }
+
+    private static void compiledStepsEqualSameDiffFitSteps(String name, VaeConfig config, DataType dt) {
         INDArray x = TestData.inputs(TestData.binaryPatterns(EXAMPLES, config.inputSize(), 3, 17).castTo(dt), config);
         double tolerance = dt == DataType.DOUBLE ? 1e-10 : 2e-5;
         try (Vae compiled = Vae.create(config, dt); Vae reference = Vae.create(config, dt)) {
             SameDiff ref = reference.graph();
             for (int epoch = 0; epoch < 2; epoch++) {
-                EpochSummary summary = compiled.fit(TestData.iterator(x, BATCH), 1).get(0);
+                EpochSummary summary = TestData.fit(compiled, TestData.iterator(x, BATCH), 1).get(0);
 
                 ref.getVariable(VaeNames.BETA).getArr().assign(config.betaAt(epoch));
-                Nd4j.getRandom().setSeed(Trainer.epochSeed(config.seed(), epoch));
+                Nd4j.getRandom().setSeed(Seeds.epochSeed(config.seed(), epoch));
                 double recon = 0;
                 double kl = 0;
                 for (long i = 0; i < EXAMPLES; i += BATCH) {
@@ -93,7 +114,7 @@ class CompiledTrainingStepTest {
                     recon += terms.get(VaeNames.RECON_TRAIN).sumNumber().doubleValue();
                     kl += config.variational() ? terms.get(VaeNames.KL).sumNumber().doubleValue() : 0;
                     rng.setStates(root, node);
-                    Trainer.withStdoutMuted(() -> ref.fit(new MultiDataSet(new INDArray[] {b.dup()}, null)));
+                    Dl4jCompat.quietly(() -> ref.fit(new MultiDataSet(new INDArray[] {b.dup()}, null)));
                 }
                 assertEquals(recon / EXAMPLES, summary.reconstruction(), tolerance * Math.abs(recon / EXAMPLES),
                         name + ": epoch " + epoch + " reported reconstruction");
@@ -115,13 +136,22 @@ class CompiledTrainingStepTest {
     }
 
     /**
-     * A denoising model: the compiled step corrupts each batch with {@link Trainer#corruptionSeed} and scores the
+     * A denoising model: the compiled step corrupts each batch with {@link Seeds#corruptionSeed} and scores the
      * clean one; SameDiff.fit given the same corrupted and clean batches ends with the same parameters.
      */
-    @ParameterizedTest(name = "{0} {1}")
-    @org.junit.jupiter.params.provider.CsvSource({"gaussian:0.4, DOUBLE", "saltpepper:0.2, DOUBLE", "mask:0.3, DOUBLE",
-        "gaussian:0.4, FLOAT"})
-    void denoisingStepsEqualSameDiffFitOnTheSameCorruptedBatches(String corruption, DataType dt) {
+    @ParameterizedTest(name = "{0} {1}, host kernels {2}")
+    @org.junit.jupiter.params.provider.CsvSource({"gaussian:0.4, DOUBLE, true", "saltpepper:0.2, DOUBLE, true",
+        "mask:0.3, DOUBLE, true", "gaussian:0.4, FLOAT, true", "gaussian:0.4, FLOAT, false"})
+    void denoisingStepsEqualSameDiffFitOnTheSameCorruptedBatches(String corruption, DataType dt, boolean hostKernels) {
+        HostKernels.setEnabled(hostKernels);
+        try {
+            denoisingSteps(corruption, dt);
+        } finally {
+            HostKernels.setEnabled(true);
+        }
+    }
+
+    private static void denoisingSteps(String corruption, DataType dt) {
         VaeConfig config = VaeConfig.builder().setInputSize(12).setLatentSize(3).optEncoderHidden(List.of(7))
                 .optBatchSize(BATCH).optSeed(8).optLearningRate(0.01)
                 .optCorruption(io.vae4j.core.config.Corruption.parse(corruption)).build();
@@ -131,18 +161,18 @@ class CompiledTrainingStepTest {
         try (Vae compiled = Vae.create(config, dt); Vae reference = Vae.create(config, dt)) {
             SameDiff ref = reference.graph();
             for (int epoch = 0; epoch < 2; epoch++) {
-                compiled.fit(TestData.iterator(x.castTo(dt), BATCH), 1);
-                Nd4j.getRandom().setSeed(Trainer.epochSeed(config.seed(), epoch));
+                TestData.fit(compiled, TestData.iterator(x.castTo(dt), BATCH), 1);
+                Nd4j.getRandom().setSeed(Seeds.epochSeed(config.seed(), epoch));
                 long batch = 0;
                 for (long i = 0; i < EXAMPLES; i += BATCH) {
                     INDArray clean = x.get(NDArrayIndex.interval(i, Math.min(i + BATCH, EXAMPLES)), NDArrayIndex.all())
                             .dup();
                     float[] values = clean.castTo(DataType.FLOAT).reshape(-1).toFloatVector();
                     config.corruption().apply(values, values.length,
-                            new java.util.SplittableRandom(Trainer.corruptionSeed(config.seed(), epoch, batch++)));
+                            new java.util.SplittableRandom(Seeds.corruptionSeed(config.seed(), epoch, batch++)));
                     INDArray corrupted = Nd4j.createFromArray(values).reshape(clean.shape()).castTo(dt);
                     INDArray target = clean.castTo(dt);
-                    Trainer.withStdoutMuted(() -> ref.fit(new MultiDataSet(new INDArray[] {corrupted, target}, null)));
+                    Dl4jCompat.quietly(() -> ref.fit(new MultiDataSet(new INDArray[] {corrupted, target}, null)));
                 }
                 for (String p : params(ref)) {
                     INDArray want = ref.getVariable(p).getArr();

@@ -2,6 +2,7 @@ package io.vae4j.mnist.cli;
 
 import io.vae4j.core.backend.BackendInfo;
 import io.vae4j.core.backend.GpuCheck;
+import io.vae4j.core.backend.HostKernels;
 import io.vae4j.core.backend.NativeBuild;
 import io.vae4j.core.io.IoMessages;
 import java.io.IOException;
@@ -102,13 +103,14 @@ public final class VaeCli implements Runnable {
             int threads = NativeBuild.limitThreads();
             info = new BackendInfo(info.backend(), false, info.device(), info.blasVendor(), threads);
             // main() chooses the build before ND4J loads; an embedding caller (or a test) may not have
-            LOG.info("ND4J backend: {}; native build {}, oneDNN {}", info.describe(),
+            LOG.info("ND4J backend: {}; native build {}, oneDNN {}; {}", info.describe(),
                     NativeBuild.selected() == null ? "as JavaCPP chose it (NativeBuild.select() was not called)"
                             : NativeBuild.selected() + " (" + NativeBuild.reason() + ")",
                     NativeBuild.onednnLoaded() ? "on" : "off (OpenBLAS " + threads + " threads, libnd4j's loops "
-                            + org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads() + ")");
+                            + org.nd4j.linalg.factory.Nd4j.getEnvironment().maxMasterThreads() + ")",
+                    HostKernels.describe());
         } else {
-            LOG.info("ND4J backend: {}", info.describe());
+            LOG.info("ND4J backend: {}; {}", info.describe(), HostKernels.describe());
         }
         if (!info.gpu() && GpuCheck.gpuBackendPresent()) {
             LOG.warn("Running on the CPU: the GPU backend is in this build but cannot run: {}",

@@ -5,7 +5,7 @@ import io.vae4j.mnist.data.MnistSplit;
 /**
  * The simplest digit classifier there is, independent of any model: each digit's mean training image, and an image
  * is the digit whose mean is nearest (squared Euclidean distance). It measures whether a conditional model draws
- * the digit it was asked for, next to its own accuracy on real test images (about 82% on MNIST).
+ * the digit it was asked for, next to its own accuracy on real test images, which the command reports.
  */
 public final class NearestCentroid {
     private final double[][] means;

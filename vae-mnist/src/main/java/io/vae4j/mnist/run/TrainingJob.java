@@ -5,6 +5,7 @@ import io.vae4j.core.eval.ElboResult;
 import io.vae4j.core.io.ProjectVersion;
 import io.vae4j.core.model.Vae;
 import io.vae4j.core.train.EpochSummary;
+import io.vae4j.core.train.Trainer;
 import io.vae4j.mnist.data.MnistIterator;
 import io.vae4j.mnist.viz.ImageGrid;
 import java.io.IOException;
@@ -93,14 +94,14 @@ public final class TrainingJob {
         }, "vae-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         ElboResult test = null;
-        try {
+        try (Trainer trainer = new Trainer(vae)) {
             LOG.info(String.format(java.util.Locale.ROOT, "Compiled the training step in %.1f s",
-                    vae.prepareTraining()));
+                    trainer.prepare()));
             LOG.info("Training {} epochs ({} to {}) on {} images, testing on {}; run directory {}",
                     settings.epochs() - vae.epochsDone(), vae.epochsDone() + 1, settings.epochs(),
                     data.train().count(), data.test().count(), runDir);
             while (vae.epochsDone() < settings.epochs()) {
-                EpochSummary s = vae.fit(train, 1, progress).get(0);
+                EpochSummary s = trainer.fit(train, 1, progress).get(0);
                 test = vae.evaluate(data.testIterator(1000, labels));
                 int epoch = s.epoch() + 1;
                 MetricsLog.Row row = new MetricsLog.Row(epoch, test.negElbo(), test.reconstruction(), test.kl(),

@@ -134,11 +134,11 @@ class MnistIteratorTest {
                 .setLatentSize(2).optEncoderHidden(java.util.List.of(8)).optBatchSize(16).optSeed(4).build();
         try (io.vae4j.core.model.Vae direct = io.vae4j.core.model.Vae.create(c);
              io.vae4j.core.model.Vae sets = io.vae4j.core.model.Vae.create(c)) {
-            direct.fit(new MnistIterator(split(), 16, 2, true, false, 0), 2);
+            io.vae4j.core.testing.TestData.fit(direct, new MnistIterator(split(), 16, 2, true, false, 0), 2);
             MnistIterator it = new MnistIterator(split(), 16, 2, true, false, 0);
             // a pre-processor that changes nothing hides the direct path from the trainer
             it.setPreProcessor(ds -> { });
-            sets.fit(it, 2);
+            io.vae4j.core.testing.TestData.fit(sets, it, 2);
             assertEquals(sets.graph().variables().size(), direct.graph().variables().size());
             for (org.nd4j.autodiff.samediff.SDVariable v : sets.graph().variables()) {
                 if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
