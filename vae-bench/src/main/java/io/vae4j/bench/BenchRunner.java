@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vae4j.core.io.AtomicFiles;
+import io.vae4j.mnist.data.MnistFetcher;
+import io.vae4j.mnist.run.RunFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +65,7 @@ public final class BenchRunner {
         boolean full = false;
         List<String> backends = List.of("cpu", "gpu");
         int cores = 0;
-        Path out = Path.of(".");
+        Path out = null;
         String include = null;
         List<String> jmhArgs = List.of();
         int peerEpochs = -1;
@@ -108,6 +110,9 @@ public final class BenchRunner {
                 case "--data" -> data = Path.of(value(args, ++i, "--data"));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (out == null) {
+            out = RunFiles.timestamped(Path.of("runs"), "bench");
         }
         if (peerEpochs < 0) {
             peerEpochs = full ? 4 : 3;
@@ -179,6 +184,8 @@ public final class BenchRunner {
         report.put("dl4j", "1.0.0-M2.1");
         report.set("rows", rows);
         if (o.peerEpochs() > 0 && o.backends().contains("cpu")) {
+            // both sides of the comparison train on the real MNIST: fetched and checked as ./vae train does
+            MnistFetcher.standard().ensure(o.data());
             PeerComparison peer = new PeerComparison(o);
             report.set("peer", peer.run());
             failures += peer.failures();

@@ -29,9 +29,19 @@ record ChildProcess(int exitCode, String output) {
                 .orElse(null);
     }
 
-    /** The last few lines, for an error message. */
+    /**
+     * What went wrong, for a failed row: the last line that names an exception or error with its message, else the
+     * last few lines.
+     */
     String tail() {
-        List<String> lines = output.lines().toList();
+        List<String> lines = output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String l = lines.get(i);
+            if (!l.startsWith("at ") && !l.startsWith("File \"") && !l.startsWith("...")
+                    && l.matches("^(Exception in thread .*|Caused by: .*|[\\w.$]*(Exception|Error)(: .*)?|\\w*Error: .*)$")) {
+                return l; // from the end: a Java trace's root cause, a Python traceback's last line
+            }
+        }
         return String.join(" / ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
     }
 

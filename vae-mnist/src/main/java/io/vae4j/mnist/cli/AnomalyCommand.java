@@ -23,7 +23,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Anomaly detection with the -ELBO: train without one digit, then see how well the score singles it out. */
-@Command(name = "anomaly", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "anomaly",
+        header = "Train without one digit and detect it by its -ELBO.",
+        footerHeading = "%nExamples:%n", footer = {"  ./vae anomaly --holdout 0", "  ./vae anomaly --holdout 9 --epochs 5 --out runs/anomaly-9"}, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train on every digit except --holdout, score every test image by its -ELBO (averaged over "
             + "--samples draws of z), and report the ROC AUC of the held-out digit against the rest. Writes "
             + "anomaly.json, most_anomalous.png and least_anomalous.png (and the usual training files)."})

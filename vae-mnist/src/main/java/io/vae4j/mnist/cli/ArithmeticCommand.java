@@ -26,7 +26,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Latent arithmetic: attribute directions (thickness, slant) applied to test images, and the digit analogy. */
-@Command(name = "arithmetic", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "arithmetic",
+        header = "Move codes along attribute directions (thickness, slant).",
+        footerHeading = "%nExamples:%n", footer = {"  ./vae arithmetic --model runs/default --scale 1.5"}, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Find attribute directions in latent space and apply them. For thickness (mean ink) and slant "
             + "(shear of the second moments), the direction is the mean code of the top quarter of the first half "
             + "of the test images minus that of the bottom quarter; it is added to (+v) and taken from (-v) the "
@@ -78,7 +80,7 @@ final class ArithmeticCommand implements Callable<Integer> {
             List<BufferedImage> pictures = new ArrayList<>();
             for (Attribute a : Attribute.values()) {
                 LatentArithmetic.Edit e = LatentArithmetic.edit(vae, a, dirImages, dirCodes, editCodes, editLabels,
-                        rows, cols, scale, images.count);
+                        rows, cols, scale, images.perRow);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("attribute", a.key());
                 row.put("before", e.before());

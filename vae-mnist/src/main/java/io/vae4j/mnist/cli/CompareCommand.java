@@ -27,7 +27,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** A VAE and a plain autoencoder trained with the same settings, drawn side by side. */
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "compare",
+        header = "Train a VAE and an autoencoder and draw them side by side.",
+        footerHeading = "%nExamples:%n", footer = {"  ./vae compare --latent 2"}, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a VAE and a plain autoencoder with the same settings (into vae/ and ae/ under --out) "
             + "and draw them side by side: interpolation strips (compare_interpolation.png), latent scatter "
             + "(compare_latent.png) and samples decoded from z ~ N(0, I) (compare_samples.png). "

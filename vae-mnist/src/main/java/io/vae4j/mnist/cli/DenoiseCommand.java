@@ -20,7 +20,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Denoising measured in PSNR, against the corrupted input and a 3x3 median filter. */
-@Command(name = "denoise", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "denoise",
+        header = "Denoise corrupted test images and compare PSNR with a median filter.",
+        footerHeading = "%nExamples:%n", footer = {"  ./vae denoise --model runs/denoise --noise gaussian:0.5"}, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Corrupt the test images with a fixed seed, denoise them by decoding the posterior mean of "
             + "each corrupted image, and compare in PSNR (dB, against the clean image) with the corrupted image and "
             + "with a 3x3 median filter of it. Writes denoise.png (rows: clean, corrupted, denoised) and "
@@ -43,9 +45,8 @@ final class DenoiseCommand implements Callable<Integer> {
     @Mixin
     TestImageOptions images;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
-            description = "Seed of the corruption. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the corruption. Default: the model's seed.")
+    Long seed;
 
     @Override
     public Integer call() throws IOException {
@@ -55,13 +56,14 @@ final class DenoiseCommand implements Callable<Integer> {
                     + "give gaussian:SIGMA, saltpepper:P or mask:P");
         }
         try (Vae vae = Models.load(image.model)) {
+            long seed = this.seed != null ? this.seed : vae.config().seed();
             Corruption used = noise != null ? noise
                     : vae.config().denoising() ? vae.config().corruption() : Corruption.parse("gaussian:0.5");
             MnistData mnist = images.load(vae, image.model, data);
             MnistSplit test = mnist.test();
             int[] all = java.util.stream.IntStream.range(0, test.count()).toArray();
             Denoising.Result r = Denoising.run(vae, test.features(all), test.labelsOf(all), test.rows(), test.cols(),
-                    used, seed, images.count);
+                    used, seed, images.perRow);
             Path png = image.output("denoise.png");
             int k = (int) r.clean().size(0);
             ImageGrid.writePng(ImageGrid.grid(Nd4j.vstack(r.clean(), r.corrupted(), r.denoised()), test.rows(),

@@ -22,7 +22,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Test-set -ELBO and the importance-weighted NLL estimate of a trained model. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "evaluate",
+        header = "Test -ELBO and importance-weighted NLL of a trained model.",
+        footerHeading = "%nExamples:%n", footer = {"  ./vae evaluate --model runs/default", "  ./vae evaluate --model runs/default --iwae-k 1000 --test-limit 1000"}, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a trained model on the MNIST test set: -ELBO (reconstruction + KL) and the "
             + "importance-weighted estimate of -log p(x) (Burda et al.), in nats per image. Writes evaluation.json "
             + "into the run directory."})
@@ -82,7 +84,9 @@ final class EvaluateCommand implements Callable<Integer> {
             } else if (k > 0) {
                 out.println("test NLL    not defined: the model is a plain autoencoder (no posterior to sample)");
             }
-            RunFiles.writeJson(Models.runDir(model).resolve("evaluation.json"), result);
+            Path file = Models.runDir(model).resolve("evaluation.json");
+            RunFiles.writeJson(file, result);
+            out.println("Wrote " + file);
         }
         return 0;
     }

@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Writes a trained model as DL4J networks that ModelSerializer restores in any DL4J program. */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(name = "export",
+        header = "Export a model as DL4J networks for ModelSerializer.",
+        footerHeading = "%nExamples:%n", footer = {"  ./vae export --model runs/default --out exported"}, mixinStandardHelpOptions = true,
         description = {"Export a trained model to DL4J networks saved with ModelSerializer: encoder.zip "
             + "(ComputationGraph, image to mu and logvar) and decoder.zip (MultiLayerNetwork, z to pixel means); for "
             + "MLP VAEs also dl4j-vae.zip (DL4J's VariationalAutoencoder layer). They load with deeplearning4j-nn and "

@@ -14,7 +14,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** A strip of images decoded along a path between two test images' codes. */
-@Command(name = "interpolate", mixinStandardHelpOptions = true,
+@Command(name = "interpolate",
+        header = "Decode a path between two test images' codes.",
+        footerHeading = "%nExamples:%n", footer = {"  ./vae interpolate --model runs/default --from 3 --to 2 --steps 12 --mode spherical"}, mixinStandardHelpOptions = true,
         description = "Decode codes along a path between the posterior means of two test images.")
 final class InterpolateCommand implements Callable<Integer> {
     @CommandLine.Spec

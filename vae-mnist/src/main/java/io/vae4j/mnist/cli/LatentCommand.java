@@ -14,7 +14,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The latent space: scatter of test codes by digit, and for 2-D codes the decoded manifold. */
-@Command(name = "latent", mixinStandardHelpOptions = true,
+@Command(name = "latent",
+        header = "Scatter of the test codes (and the 2-D manifold).",
+        footerHeading = "%nExamples:%n", footer = {"  ./vae latent --model runs/latent2d"}, mixinStandardHelpOptions = true,
         description = {"Scatter of the test images' posterior means coloured by digit (PCA-projected when the latent "
             + "space has more than 2 dimensions) as latent.png; for a 2-D latent space also the decoded manifold "
             + "as manifold.png."})

@@ -15,7 +15,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Test images above their reconstructions. */
-@Command(name = "reconstruct", mixinStandardHelpOptions = true,
+@Command(name = "reconstruct",
+        header = "Test images above their reconstructions.",
+        footerHeading = "%nExamples:%n", footer = {"  ./vae reconstruct --model runs/default --count 16"}, mixinStandardHelpOptions = true,
         description = "Test images (top row) above their reconstructions (decoded posterior means).")
 final class ReconstructCommand implements Callable<Integer> {
     @CommandLine.Spec

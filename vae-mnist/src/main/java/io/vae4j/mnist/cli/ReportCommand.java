@@ -26,21 +26,29 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** One self-contained HTML page per run: settings, loss curves, metrics and every picture, images inlined. */
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(name = "report",
+        header = "Write a self-contained HTML report of a run.",
+        footerHeading = "%nExamples:%n", footer = {"  ./vae report --model runs/default", "  ./vae report --model runs/default/model.vae"}, mixinStandardHelpOptions = true,
         description = {"Write report.html into the run directory: one self-contained page (no external files) with "
             + "the run's settings, loss curves, per-epoch metrics and all its pictures."})
 final class ReportCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Run directory.")
-    Path dir;
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Run directory, or the model file in it; the report goes into the run directory.")
+    Path model;
+
+    /** The run directory the report describes. */
+    private Path dir;
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new UserException("no run directory at " + dir + "; give a directory written by ./vae train");
+        if (!Files.exists(model)) {
+            throw new UserException("no run directory or model file at " + model + "; give a directory written by "
+                    + "./vae train, or its model.vae");
         }
+        dir = Models.runDir(model);
         MetricsLog log = MetricsLog.open(dir);
         if (log.rows().isEmpty() && !Files.exists(dir.resolve(RunFiles.MODEL))) {
             throw new UserException(dir + " has no metrics.csv and no model; is it a run directory written by "

@@ -22,7 +22,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Images decoded from z ~ N(0, I); for a conditional model, of a chosen digit or of every digit. */
-@Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "sample",
+        header = "Decode samples from the prior into a picture.",
+        footerHeading = "%nExamples:%n", footer = {"  ./vae sample --model runs/default", "  ./vae sample --model runs/cvae --digit 7 --count 100"}, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Decode z ~ N(0, I) into a grid of images (samples.png). A conditional model (--kind cvae) "
             + "draws the digit given by --digit, or without it every digit in turn (one column per digit), and "
             + "also writes style_transfer.png (test images' codes decoded with each of the ten labels) and "

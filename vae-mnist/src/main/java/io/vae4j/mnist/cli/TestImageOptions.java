@@ -13,9 +13,9 @@ final class TestImageOptions {
             description = "Use the first N test images (0: all 10,000).")
     int testLimit;
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "10",
-            description = "Images shown in each row of the picture. Default: ${DEFAULT-VALUE}.")
-    int count;
+    @Option(names = "--per-row", paramLabel = "N", defaultValue = "10",
+            description = "Images shown in each row of the picture, 1 to 50. Default: ${DEFAULT-VALUE}.")
+    int perRow;
 
     /** Rejects bad values as usage errors; {@code minimum} is the fewest test images the command can work with. */
     void check(CommandLine.Model.CommandSpec spec, int minimum) {
@@ -23,8 +23,8 @@ final class TestImageOptions {
             throw new CommandLine.ParameterException(spec.commandLine(), "--test-limit must be 0 (all) or >= "
                     + minimum + ", got " + testLimit);
         }
-        if (count < 1 || count > 50) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--count must be in [1, 50], got " + count);
+        if (perRow < 1 || perRow > 50) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--per-row must be in [1, 50], got " + perRow);
         }
     }
 

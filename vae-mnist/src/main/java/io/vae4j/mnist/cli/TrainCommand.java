@@ -17,7 +17,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Trains a model; its defaults are the reference protocol (MLP 784-400-20, Bernoulli, Adam 1e-3, 10 epochs). */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train",
+        header = "Train a VAE, autoencoder or conditional VAE on MNIST.",
+        footerHeading = "%nExamples:%n", footer = {"  ./vae train", "  ./vae train --latent 2 --epochs 5 --out runs/latent2d", "  ./vae train --kind cvae", "  ./vae train --resume runs/train-20261207-101500"}, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a VAE (or autoencoder) on MNIST. Each epoch writes metrics.csv, reconstruction_<epoch>"
             + ".png, samples_<epoch>.png and the checkpoint model.vae into the run directory; the end writes "
             + "metrics.json. Ctrl-C keeps the last complete checkpoint; --resume continues from it."})

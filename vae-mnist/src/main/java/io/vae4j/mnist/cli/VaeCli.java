@@ -17,11 +17,17 @@ import picocli.CommandLine.Command;
  * tests call {@link #commandLine()} and {@code execute} the same way.
  */
 @Command(name = "vae", mixinStandardHelpOptions = true, versionProvider = VaeCli.Version.class,
-        description = "Variational autoencoders on MNIST with Deeplearning4j (SameDiff).",
+        header = "Variational autoencoders on MNIST with Deeplearning4j (SameDiff).",
+        description = {"Trains VAEs on MNIST, evaluates them, draws what they learnt, and benchmarks the backends. "
+            + "Every command has --help; the full reference is docs/cli.md."},
+        commandListHeading = "%nCommands:%n",
+        footerHeading = "%nExamples:%n", footer = {"  ./vae train", "  ./vae report --model runs/train-20261207-101500",
+            "  ./vae train --help"},
         subcommands = {TrainCommand.class, EvaluateCommand.class, SampleCommand.class, ReconstructCommand.class,
             InterpolateCommand.class, LatentCommand.class, AnomalyCommand.class, CompareCommand.class,
             ArithmeticCommand.class, DenoiseCommand.class,
-            ReportCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+            ReportCommand.class, ExportCommand.class, BenchCommand.class, CompletionCommand.class,
+            CommandLine.HelpCommand.class})
 public final class VaeCli implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(VaeCli.class);
 

