@@ -1,7 +1,6 @@
 package io.vae4j.mnist.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vae4j.core.model.Vae;
@@ -11,21 +10,18 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * `./vae export`, then the README's embedding example (examples/embedding/EmbedVae.java) compiled and run in a
- * separate JVM whose class path holds DL4J, ND4J and their dependencies but no class of this project.
+ * `./vae export`, then the embedding example (examples/embedding, a Maven project of its own) built with Maven and
+ * run in a separate JVM whose class path holds DL4J, ND4J and their dependencies but no class of this project.
  */
 class EmbeddingExampleTest {
     @TempDir
@@ -47,19 +43,23 @@ class EmbeddingExampleTest {
         assertEquals(0, plain.exitCode(), plain.err());
         assertTrue(Files.exists(run.resolve("export").resolve("encoder.zip")), plain.out());
 
-        String classPath = dependencyClassPath();
-        assertFalse(classPath.contains("vae-core") || classPath.contains("vae-mnist"), classPath);
-        Path classes = Files.createDirectories(root.resolve("classes"));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int compiled = javac.run(null, null, null, "-cp", classPath, "-d", classes.toString(),
-                Path.of("..", "examples", "embedding", "EmbedVae.java").toString());
-        assertEquals(0, compiled, "the embedding example must compile against DL4J alone");
+        // the example is a Maven project of its own: built as a user builds it, from Maven Central's artifacts
+        Path project = Path.of("..", "examples", "embedding").toAbsolutePath().normalize();
+        Process build = new ProcessBuilder(mvn(), "-B", "-q", "package").directory(project.toFile())
+                .redirectErrorStream(true).start();
+        String buildLog = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(build.waitFor(10, TimeUnit.MINUTES), "mvn package of the example finished");
+        assertEquals(0, build.exitValue(), "the embedding example builds: " + buildLog);
+        Path jar = project.resolve("target").resolve("embedding.jar");
+        try (var libs = Files.list(project.resolve("target").resolve("lib"))) {
+            List<String> own = libs.map(l -> l.getFileName().toString()).filter(n -> n.startsWith("vae-")).toList();
+            assertEquals(List.of(), own, "the example needs no jar of this project");
+        }
 
         Path images = data.resolve(MnistFiles.TEST_IMAGES);
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classes + File.pathSeparator + classPath, "EmbedVae",
-                exported.resolve("encoder.zip").toString(), exported.resolve("decoder.zip").toString(),
-                images.toString(), "7")
+                "-jar", jar.toString(), exported.resolve("encoder.zip").toString(),
+                exported.resolve("decoder.zip").toString(), images.toString(), "7")
                 .redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(3, TimeUnit.MINUTES));
@@ -81,18 +81,13 @@ class EmbeddingExampleTest {
         }
     }
 
-    /** The test class path less this project's own classes and jars. */
-    private static String dependencyClassPath() {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> kept = new ArrayList<>();
-        for (String entry : cp.split(File.pathSeparator)) {
-            String normalized = entry.replace('\\', '/');
-            boolean own = normalized.contains("/vae-core/target/") || normalized.contains("/vae-mnist/target/")
-                    || Path.of(entry).getFileName().toString().startsWith("vae-");
-            if (!own && !entry.isBlank()) {
-                kept.add(entry);
+    /** Maven as the build runs it: mvn on the PATH (CI and the README's set-up have it). */
+    private static String mvn() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, "mvn"))) {
+                return Path.of(dir, "mvn").toString();
             }
         }
-        return String.join(File.pathSeparator, kept);
+        throw new AssertionError("mvn is not on the PATH; the embedding example's build needs Maven");
     }
 }

@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * of the vae4j project is needed), encodes one MNIST test image, decodes its mean code and prints the
  * reconstruction error.
  *
- * Usage: java -cp <deeplearning4j-nn + nd4j backend jars>:. EmbedVae encoder.zip decoder.zip IMAGES_IDX [INDEX]
+ * Usage: mvn package, then java -jar target/embedding.jar encoder.zip decoder.zip IMAGES_IDX [INDEX]
  */
 public class EmbedVae {
     public static void main(String[] args) throws IOException {
