@@ -79,8 +79,22 @@ public final class ModelFile {
         }
     }
 
+    /** A model file's header: its configuration and epoch count, checked, without the graph. */
+    public record Header(VaeConfig config, int epochsDone) {
+    }
+
+    /** Reads a model file's header; every failure names the file and says what is wrong with it. */
+    public static Header readHeader(Path file) throws IOException {
+        Contents c = read(file, false);
+        return new Header(c.config(), c.epochsDone());
+    }
+
     /** Reads a model file; every failure names the file and says what is wrong with it. */
     public static Contents read(Path file) throws IOException {
+        return read(file, true);
+    }
+
+    private static Contents read(Path file, boolean withGraph) throws IOException {
         if (!Files.exists(file)) {
             throw new ModelFileException(file, "no such model file; give the path of a file written by save()");
         }
@@ -119,6 +133,9 @@ public final class ModelFile {
             int epochs = meta.path("epochsDone").asInt(-1);
             if (epochs < 0) {
                 throw new ModelFileException(file, "the model's epoch count is missing or negative");
+            }
+            if (!withGraph) {
+                return new Contents(config, epochs, null, null);
             }
             byte[] graphBytes = verified(file, zip, graphEntry, MAX_GRAPH_BYTES);
             SameDiff graph;

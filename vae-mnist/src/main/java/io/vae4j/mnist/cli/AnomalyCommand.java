@@ -5,8 +5,10 @@ import io.vae4j.mnist.data.MnistSplit;
 import io.vae4j.mnist.run.MnistData;
 import io.vae4j.mnist.run.RocAuc;
 import io.vae4j.mnist.run.RunFiles;
+import io.vae4j.mnist.run.RunRecord;
 import io.vae4j.mnist.run.RunSettings;
 import io.vae4j.mnist.run.TrainingJob;
+import io.vae4j.mnist.run.WorkEstimate;
 import io.vae4j.mnist.viz.ImageGrid;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -45,8 +47,15 @@ final class AnomalyCommand implements Callable<Integer> {
     int holdout;
 
     @Option(names = "--samples", paramLabel = "S", defaultValue = "5",
-            description = "Draws of z per test image for its score. Default: ${DEFAULT-VALUE}.")
+            description = "Draws of z per test image for its score, 1 to 1,000. Default: ${DEFAULT-VALUE}.")
     int samples;
+
+    @Option(names = "--restart", description = "Train the run in --out again from epoch 1 with its recorded "
+            + "settings, after moving its files to DIR/previous-<time>/.")
+    boolean restart;
+
+    @Mixin
+    WorkLimit limit;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: a new runs/anomaly-<D>-<time>). Given the directory of an "
             + "earlier, interrupted anomaly run, the command continues it.")
@@ -58,37 +67,39 @@ final class AnomalyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--holdout must be a digit 0-9, got "
                     + holdout);
         }
-        if (samples < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be >= 1, got " + samples);
+        if (samples < 1 || samples > 1000) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be in [1, 1000], got "
+                    + samples);
         }
         Path runDir = out != null ? out : RunFiles.timestamped(Path.of("runs"), "anomaly-" + holdout);
-        RunSettings settings = model.settings(spec, holdout);
-        Vae existing = null;
-        if (Files.exists(runDir.resolve(RunFiles.MODEL))) {
-            // the same command run again (after Ctrl-C, or to finish the scoring): continue that run
-            RunSettings saved = RunFiles.readSettings(runDir);
-            if (saved.excludeDigit() != holdout) {
-                throw new UserException(runDir + " holds an anomaly run that held out digit " + saved.excludeDigit()
-                        + ", not " + holdout + "; choose another --out");
+        RunStart.Opened opened = RunStart.open(spec, model, runDir, restart, RunStart.Mode.RESUME_OR_NEW);
+        RunRecord record = opened.record();
+        if (record != null && record.settings().excludeDigit() != holdout) {
+            if (opened.vae() != null) {
+                opened.vae().close();
             }
-            existing = Models.load(runDir);
-            try {
-                model.requireUnchanged(spec, runDir, existing.config(), saved);
-            } catch (RuntimeException e) {
-                existing.close();
-                throw e;
-            }
-            settings = spec.commandLine().getParseResult().hasMatchedOption("--epochs")
-                    ? saved.withEpochs(model.epochs) : saved;
-            spec.commandLine().getOut().printf("Continuing the run in %s (%d of %d epochs trained).%n", runDir,
-                    existing.epochsDone(), settings.epochs());
+            throw new UserException(runDir + " holds an anomaly run that held out digit "
+                    + record.settings().excludeDigit() + ", not " + holdout + "; choose another --out");
         }
+        if (opened.note() != null) {
+            spec.commandLine().getOut().println(opened.note());
+        }
+        RunSettings settings = opened.isNew() ? model.settings(spec, holdout) : record.settings();
         VaeCli.logBackend();
-        MnistData mnist = MnistData.load(data.dir(), settings,
-                existing != null ? existing.config().seed() : model.seed, DataOptions.fetcher);
-        try (Vae v = existing != null ? existing
-                : Vae.create(model.config(spec, mnist.train().rows(), mnist.train().cols()))) {
-            TrainingJob.run(v, mnist, runDir, System.err, System.console() != null,
+        MnistData mnist = MnistData.load(data.dir(), settings, opened.isNew() ? model.seed : record.config().seed(),
+                DataOptions.fetcher);
+        if (opened.isNew()) {
+            record = RunStart.fresh(spec, settings, model.config(spec, mnist.train().rows(), mnist.train().cols()));
+        }
+        int done = opened.vae() != null ? opened.vae().epochsDone() : 0;
+        limit.check(WorkEstimate.trainingSeconds(record.config(), mnist.train().count(), mnist.test().count(),
+                Math.max(0, settings.epochs() - done), WorkLimit.cores())
+                + (double) samples * mnist.test().count() * WorkEstimate.forwardFlops(record.config()) / 2e10
+                / WorkLimit.cores(), "training and scoring", "lower --epochs, --limit or --samples");
+        WorkLimit.checkMemory(WorkEstimate.trainingBytes(record.config()), "a training step at --batch-size "
+                + record.config().batchSize());
+        try (Vae v = opened.vae() != null ? opened.vae() : Vae.create(record.config())) {
+            TrainingJob.run(v, mnist, runDir, record, System.err, System.console() != null,
                     "the same ./vae anomaly command with --out " + runDir);
             MnistSplit test = mnist.test();
             double[] scores = new double[test.count()];

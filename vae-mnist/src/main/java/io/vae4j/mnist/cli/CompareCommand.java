@@ -7,8 +7,10 @@ import io.vae4j.core.model.Vae;
 import io.vae4j.mnist.data.MnistSplit;
 import io.vae4j.mnist.run.MnistData;
 import io.vae4j.mnist.run.RunFiles;
+import io.vae4j.mnist.run.RunRecord;
 import io.vae4j.mnist.run.RunSettings;
 import io.vae4j.mnist.run.TrainingJob;
+import io.vae4j.mnist.run.WorkEstimate;
 import io.vae4j.mnist.viz.ImageGrid;
 import io.vae4j.mnist.viz.LatentPlots;
 import java.awt.image.BufferedImage;
@@ -52,8 +54,15 @@ final class CompareCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "10",
-            description = "Images per interpolation strip. Default: ${DEFAULT-VALUE}.")
+            description = "Images per interpolation strip, 2 to 50. Default: ${DEFAULT-VALUE}.")
     int steps;
+
+    @Option(names = "--restart", description = "Train both runs in --out again from epoch 1 with their recorded "
+            + "settings, after moving their files to previous-<time>/ in each.")
+    boolean restart;
+
+    @Mixin
+    WorkLimit limit;
 
     @Override
     public Integer call() throws IOException {
@@ -61,24 +70,28 @@ final class CompareCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be in [2, 50], got " + steps);
         }
         Path dir = out != null ? out : RunFiles.timestamped(Path.of("runs"), "compare");
-        RunSettings settings = model.settings(spec, -1);
         // The same command run again (after Ctrl-C) continues the runs it finds under vae/ and ae/.
-        long seed = model.seed;
-        for (String sub : new String[] {"vae", "ae"}) {
-            if (Files.exists(dir.resolve(sub).resolve(RunFiles.MODEL))) {
-                RunSettings saved = RunFiles.readSettings(dir.resolve(sub));
-                try (Vae earlier = Models.load(dir.resolve(sub))) {
-                    model.requireUnchanged(spec, dir.resolve(sub), earlier.config(), saved);
-                    seed = earlier.config().seed(); // the data order the run was trained with
-                }
-                settings = spec.commandLine().getParseResult().hasMatchedOption("--epochs")
-                        ? saved.withEpochs(model.epochs) : saved;
+        Map<ModelKind, RunStart.Opened> opened = new java.util.EnumMap<>(ModelKind.class);
+        RunRecord earlier = null;
+        for (ModelKind kind : new ModelKind[] {ModelKind.VAE, ModelKind.AE}) {
+            RunStart.Opened o = RunStart.open(spec, model, dir.resolve(kind.name().toLowerCase(Locale.ROOT)),
+                    restart, RunStart.Mode.RESUME_OR_NEW);
+            opened.put(kind, o);
+            if (o.note() != null) {
+                spec.commandLine().getOut().println(o.note());
             }
+            earlier = earlier != null ? earlier : o.record();
         }
+        RunSettings settings = earlier != null ? earlier.settings() : model.settings(spec, -1);
+        long seed = earlier != null ? earlier.config().seed() : model.seed; // the data order the runs were trained with
         VaeCli.logBackend();
         MnistData mnist = MnistData.load(data.dir(), settings, seed, DataOptions.fetcher);
         MnistSplit test = mnist.test();
-        VaeConfig base = model.config(spec, test.rows(), test.cols());
+        VaeConfig base = earlier != null ? earlier.config() : model.config(spec, test.rows(), test.cols());
+        limit.check(2 * WorkEstimate.trainingSeconds(base, mnist.train().count(), test.count(), settings.epochs(),
+                WorkLimit.cores()), "training two models", "lower --epochs, --limit or the layer sizes");
+        WorkLimit.checkMemory(WorkEstimate.trainingBytes(base), "a training step at --batch-size "
+                + base.batchSize());
         int[][] pairs = pairs(test);
         Map<String, Object> summary = new LinkedHashMap<>();
         List<BufferedImage> interpolations = new ArrayList<>();
@@ -87,13 +100,12 @@ final class CompareCommand implements Callable<Integer> {
         for (ModelKind kind : new ModelKind[] {ModelKind.VAE, ModelKind.AE}) {
             String name = kind.name();
             Path runDir = dir.resolve(name.toLowerCase(Locale.ROOT));
-            boolean earlier = Files.exists(runDir.resolve(RunFiles.MODEL));
-            if (earlier) {
-                spec.commandLine().getOut().println("Continuing the " + name + " run in " + runDir + ".");
-            }
-            try (Vae vae = earlier ? Models.load(runDir) : Vae.create(base.toBuilder().optKind(kind).build())) {
-                TrainingJob.Result r = TrainingJob.run(vae, mnist, runDir, System.err, System.console() != null,
-                        "the same ./vae compare command with --out " + dir);
+            RunStart.Opened o = opened.get(kind);
+            RunRecord record = o.record() != null ? o.record()
+                    : RunStart.fresh(spec, settings, base.toBuilder().optKind(kind).build());
+            try (Vae vae = o.vae() != null ? o.vae() : Vae.create(record.config())) {
+                TrainingJob.Result r = TrainingJob.run(vae, mnist, runDir, record, System.err,
+                        System.console() != null, "the same ./vae compare command with --out " + dir);
                 summary.put(name.toLowerCase(Locale.ROOT), Map.of("test_neg_elbo", r.finalTest().negElbo(),
                         "test_recon", r.finalTest().reconstruction(), "test_kl", r.finalTest().kl()));
                 List<BufferedImage> strips = LatentPlots.strips(vae, test, pairs, steps, Interpolation.LINEAR);

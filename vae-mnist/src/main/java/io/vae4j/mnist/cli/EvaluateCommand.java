@@ -6,6 +6,7 @@ import io.vae4j.mnist.data.MnistIterator;
 import io.vae4j.mnist.run.MnistData;
 import io.vae4j.mnist.run.RunFiles;
 import io.vae4j.mnist.run.RunSettings;
+import io.vae4j.mnist.run.WorkEstimate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -31,6 +32,8 @@ import picocli.CommandLine.Option;
 final class EvaluateCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateCommand.class);
     private static final int CHUNK = 100;
+    /** The MNIST test set's size: the most images an evaluation reads. */
+    private static final long MNIST_TEST_IMAGES = 10_000;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -42,8 +45,12 @@ final class EvaluateCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--iwae-k", paramLabel = "K", defaultValue = "5000",
-            description = "Importance samples per image for the NLL estimate (0: skip it). Default: ${DEFAULT-VALUE}.")
+            description = "Importance samples per image for the NLL estimate, 0 (skip it) or more; work beyond "
+                    + "--max-hours is refused before it starts. Default: ${DEFAULT-VALUE}.")
     int k;
+
+    @Mixin
+    WorkLimit work;
 
     @Option(names = "--test-limit", paramLabel = "N", defaultValue = "0",
             description = "Evaluate on the first N test images (0: all 10,000).")
@@ -57,11 +64,18 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (k < 0 || limit < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--iwae-k and --test-limit must be >= 0");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--iwae-k and --test-limit must be >= 0, got "
+                    + k + " and " + limit);
         }
         PrintWriter out = spec.commandLine().getOut();
         VaeCli.logBackend();
         try (Vae vae = Models.load(model)) {
+            if (k > 0 && vae.config().variational()) {
+                long images = limit > 0 ? Math.min(limit, MNIST_TEST_IMAGES) : MNIST_TEST_IMAGES;
+                work.check(WorkEstimate.importanceSamplingSeconds(vae.config(), images, k, WorkLimit.cores()),
+                        String.format(Locale.ROOT, "importance sampling with k=%,d on %,d test images (%,d decoder "
+                                + "passes)", k, images, (long) k * images), "lower --iwae-k or --test-limit");
+            }
             RunSettings trained = Models.settings(model, vae.epochsDone());
             RunSettings settings = new RunSettings(trained.epochs(), trained.binarization(), 0, limit, -1);
             MnistData mnist = MnistData.load(data.dir(), settings, vae.config().seed(), DataOptions.fetcher);

@@ -1,10 +1,13 @@
 package io.vae4j.mnist.cli;
 
+import io.vae4j.core.config.VaeConfig;
 import io.vae4j.core.model.Vae;
 import io.vae4j.mnist.run.MnistData;
 import io.vae4j.mnist.run.RunFiles;
+import io.vae4j.mnist.run.RunRecord;
 import io.vae4j.mnist.run.RunSettings;
 import io.vae4j.mnist.run.TrainingJob;
+import io.vae4j.mnist.run.WorkEstimate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -37,84 +40,82 @@ final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last "
-            + "checkpoint. Other flags may be given again with the values the run has (so the original command plus "
-            + "--resume works); only --epochs (a new total) and --data may change. A run stopped before its first "
-            + "checkpoint starts again from the beginning.")
+            + "checkpoint, with every setting from its record (run.json). Flags given again must have the run's values "
+            + "(so the original command plus --resume works); only --epochs (a new total) and --data may change. A "
+            + "directory whose records disagree is refused.")
     Path resume;
+
+    @Option(names = "--restart", description = "With --resume: train the run again from epoch 1 with its recorded "
+            + "settings, after moving its files to DIR/previous-<time>/.")
+    boolean restart;
+
+    @Mixin
+    WorkLimit limit;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
-        Path runDir;
-        RunSettings settings;
-        Vae vae;
-        if (resume != null && Files.exists(resume.resolve(RunFiles.MODEL))) {
-            runDir = resume;
-            RunSettings saved = RunFiles.readSettings(resume);
-            vae = Models.load(resume);
-            try {
-                requireUnchanged(vae.config(), saved);
-            } catch (CommandLine.ParameterException e) {
-                vae.close();
-                throw e;
+        if (restart && resume == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--restart needs --resume DIR: the run to "
+                    + "train again");
+        }
+        if (resume != null && out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath()
+                .normalize())) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--out cannot be changed when resuming "
+                    + resume + ": the run has " + resume + ", the command gives " + out);
+        }
+        if (resume != null && !Files.isDirectory(resume)) {
+            throw new UserException("no run directory at " + resume + ": give the --out directory of an earlier "
+                    + "./vae train");
+        }
+        Path runDir = resume != null ? resume : out != null ? out : RunFiles.timestamped(Path.of("runs"), "train");
+        RunStart.Opened opened = RunStart.open(spec, model, runDir, restart,
+                resume != null ? RunStart.Mode.RESUME : RunStart.Mode.NEW);
+        Vae vae = opened.vae();
+        RunRecord record = opened.record();
+        try {
+            if (opened.note() != null) {
+                stdout.println(opened.note());
             }
-            settings = matched("--epochs") ? saved.withEpochs(model.epochs) : saved;
-            if (vae.epochsDone() >= settings.epochs()) {
+            if (vae != null && vae.epochsDone() >= record.settings().epochs()) {
                 stdout.printf("%s has already trained %d of %d epochs; pass --epochs N (a larger total) to train on.%n",
-                        resume, vae.epochsDone(), settings.epochs());
+                        runDir, vae.epochsDone(), record.settings().epochs());
                 vae.close();
                 return 0;
             }
-        } else if (resume != null) {
-            if (!Files.isDirectory(resume)) {
-                throw new UserException("no run directory at " + resume + ": give the --out directory of an earlier "
-                        + "./vae train");
+            RunSettings settings = opened.isNew() ? model.settings(spec, -1) : record.settings();
+            VaeCli.logBackend();
+            MnistData mnist = MnistData.load(data.dir(), settings, opened.isNew() ? model.seed
+                    : record.config().seed(), DataOptions.fetcher);
+            if (opened.isNew()) {
+                VaeConfig config = model.config(spec, mnist.train().rows(), mnist.train().cols());
+                record = RunStart.fresh(spec, settings, config);
             }
-            // Stopped before its first checkpoint: nothing to continue, so the run starts again from the beginning
-            // with the flags given (the original command's, when the user adds --resume to it).
-            stdout.printf("%s has no checkpoint yet (the run stopped before its first epoch ended): starting it from "
-                    + "the beginning.%n", resume);
-            runDir = resume;
-            settings = model.settings(spec, -1);
-            vae = null;
-        } else {
-            runDir = out != null ? out : RunFiles.timestamped(Path.of("runs"), "train");
-            if (Files.exists(runDir.resolve(RunFiles.MODEL))) {
-                throw new UserException(runDir + " already holds a run; continue it with --resume " + runDir
-                        + " or choose another --out");
+            VaeConfig config = record.config();
+            int done = vae != null ? vae.epochsDone() : 0;
+            limit.check(WorkEstimate.trainingSeconds(config, mnist.train().count(), mnist.test().count(),
+                    settings.epochs() - done, WorkLimit.cores()), String.format(Locale.ROOT,
+                    "training %d epochs of %,d images", settings.epochs() - done, mnist.train().count()),
+                    "lower --epochs, --limit or the layer sizes");
+            WorkLimit.checkMemory(WorkEstimate.trainingBytes(config), "a training step at --batch-size "
+                    + config.batchSize());
+            if (vae == null) {
+                vae = Vae.create(config);
             }
-            settings = model.settings(spec, -1);
-            vae = null;
-        }
-        VaeCli.logBackend();
-        MnistData mnist = MnistData.load(data.dir(), settings, vae != null ? vae.config().seed() : model.seed,
-                DataOptions.fetcher);
-        if (vae == null) {
-            vae = Vae.create(model.config(spec, mnist.train().rows(), mnist.train().cols()));
-        }
-        try (Vae v = vae) {
-            TrainingJob.Result r = TrainingJob.run(v, mnist, runDir, System.err, System.console() != null,
-                    "./vae train --resume " + runDir);
-            stdout.printf(Locale.ROOT, "Test -ELBO after %d epochs: %.2f nats per image (reconstruction %.2f, KL %.2f) "
-                    + "on %d test images.%nRun directory: %s%n", v.epochsDone(), r.finalTest().negElbo(),
-                    r.finalTest().reconstruction(), r.finalTest().kl(), r.finalTest().examples(), runDir);
+            try (Vae v = vae) {
+                vae = null;
+                TrainingJob.Result r = TrainingJob.run(v, mnist, runDir, record, System.err, System.console() != null,
+                        "./vae train --resume " + runDir);
+                stdout.printf(Locale.ROOT, "Test -ELBO after %d epochs: %.2f nats per image (reconstruction %.2f, KL "
+                        + "%.2f) on %d test images.%nRun directory: %s%n", v.epochsDone(), r.finalTest().negElbo(),
+                        r.finalTest().reconstruction(), r.finalTest().kl(), r.finalTest().examples(), runDir);
+            }
+        } finally {
+            if (vae != null) {
+                vae.close();
+            }
         }
         return 0;
     }
 
-    private boolean matched(String option) {
-        return spec.commandLine().getParseResult().hasMatchedOption(option);
-    }
-
-    /**
-     * Every flag given with --resume must have the value the run was trained with: the original command with
-     * --resume added is accepted, a real change is refused naming the flag and both values.
-     */
-    private void requireUnchanged(io.vae4j.core.config.VaeConfig trained, RunSettings saved) {
-        if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize())) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--out cannot be changed when resuming "
-                    + resume + ": the run has " + resume + ", the command gives " + out);
-        }
-        model.requireUnchanged(spec, resume, trained, saved);
-    }
 }

@@ -40,28 +40,44 @@ public final class MetricsLog {
         this.file = file;
     }
 
+    /** The file's name in a run directory. */
+    public static final String FILE = "metrics.csv";
+
     /** The log in a run directory, with the rows already there (a resumed run keeps its history). */
     public static MetricsLog open(Path runDir) throws IOException {
-        MetricsLog log = new MetricsLog(runDir.resolve("metrics.csv"));
+        MetricsLog log = new MetricsLog(runDir.resolve(FILE));
         if (Files.exists(log.file)) {
-            List<String> lines = Files.readAllLines(log.file, StandardCharsets.UTF_8);
-            for (int i = 1; i < lines.size(); i++) {
-                if (!lines.get(i).isBlank()) {
-                    try {
-                        log.rows.add(Row.parse(lines.get(i)));
-                    } catch (RuntimeException e) {
-                        throw new IOException(log.file + ": line " + (i + 1) + " is not a metrics row: "
-                                + lines.get(i));
-                    }
-                }
-            }
+            log.rows.addAll(readRows(log.file));
         }
         return log;
     }
 
-    /** Adds a row (replacing rows of the same or later epochs, as after a resume from an earlier checkpoint). */
+    /** The rows of a metrics file, as written; a line that is not a row fails naming the file and line. */
+    public static List<Row> readRows(Path file) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 1; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) {
+                try {
+                    rows.add(Row.parse(lines.get(i)));
+                } catch (RuntimeException e) {
+                    throw new IOException(file + ": line " + (i + 1) + " is not a metrics row: " + lines.get(i));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Adds the row of the next epoch. The log is append-only: a row for an epoch it already has, or one that skips
+     * epochs, is refused ({@link RunDirectory} refuses to resume a directory whose records would need that).
+     */
     public void append(Row row) throws IOException {
-        rows.removeIf(r -> r.epoch() >= row.epoch());
+        int last = rows.isEmpty() ? 0 : rows.get(rows.size() - 1).epoch();
+        if (row.epoch() != last + 1) {
+            throw new IllegalStateException(file + " ends at epoch " + last + "; a row for epoch " + row.epoch()
+                    + " would " + (row.epoch() <= last ? "rewrite" : "leave a gap in") + " the run's record");
+        }
         rows.add(row);
         StringBuilder sb = new StringBuilder(HEADER).append('\n');
         for (Row r : rows) {

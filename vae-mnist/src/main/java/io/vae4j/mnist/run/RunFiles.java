@@ -27,16 +27,13 @@ public final class RunFiles {
         AtomicFiles.write(file, out -> out.write(bytes));
     }
 
+    /** The data settings of a run's record (run.json, of this version or an earlier one). */
     public static RunSettings readSettings(Path runDir) throws IOException {
-        Path f = runDir.resolve(SETTINGS);
-        if (!Files.isRegularFile(f)) {
+        RunRecord r = RunRecord.read(runDir);
+        if (r == null) {
             throw new IOException(runDir + " has no " + SETTINGS + "; is it a run directory written by ./vae train?");
         }
-        try {
-            return JSON.readValue(f.toFile(), RunSettings.class);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IOException(f + " is not a valid run settings file: " + e.getMessage(), e);
-        }
+        return r.settings();
     }
 
     /**

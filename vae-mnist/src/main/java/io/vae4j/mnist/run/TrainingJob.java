@@ -49,21 +49,25 @@ public final class TrainingJob {
      * (so a loaded checkpoint resumes where it stopped). {@code resumeCommand} is what the Ctrl-C message tells the
      * user to run to continue.
      */
-    public static Result run(Vae vae, MnistData data, Path runDir, PrintStream console, boolean terminal,
-            String resumeCommand) throws IOException {
+    public static Result run(Vae vae, MnistData data, Path runDir, RunRecord record, PrintStream console,
+            boolean terminal, String resumeCommand) throws IOException {
+        if (!record.config().equals(vae.config()) || !record.settings().equals(data.settings())) {
+            throw new IllegalArgumentException("the run record does not describe this model and data");
+        }
         // one run per directory: a second run started into it is refused instead of mixing its files in
         try (RunLock lock = RunLock.acquire(runDir)) {
-            return runLocked(vae, data, runDir, console, terminal, resumeCommand);
+            return runLocked(vae, data, runDir, record, console, terminal, resumeCommand);
         }
     }
 
-    private static Result runLocked(Vae vae, MnistData data, Path runDir, PrintStream console, boolean terminal,
-            String resumeCommand) throws IOException {
+    private static Result runLocked(Vae vae, MnistData data, Path runDir, RunRecord record, PrintStream console,
+            boolean terminal, String resumeCommand) throws IOException {
         RunSettings settings = data.settings();
         Files.createDirectories(runDir);
         RunFiles.removeStaleTemporaries(runDir);
-        RunFiles.writeJson(runDir.resolve(RunFiles.SETTINGS), settings);
+        record.write(runDir); // before the first epoch: the run's identity
         MetricsLog metrics = MetricsLog.open(runDir);
+        recoverMissingRow(vae, data, metrics);
         int h = data.test().rows();
         int w = data.test().cols();
         boolean labels = vae.config().conditional();
@@ -143,6 +147,25 @@ public final class TrainingJob {
         }
         writeSummary(runDir, vae, metrics.rows(), test, settings);
         return new Result(metrics.rows(), test);
+    }
+
+    /**
+     * The checkpoint is written before its epoch's row: an interruption between the two leaves the checkpoint one
+     * epoch ahead of metrics.csv. That row's test figures are computed again from the checkpoint; its training
+     * figures are gone, and are written as NaN rather than invented.
+     */
+    private static void recoverMissingRow(Vae vae, MnistData data, MetricsLog metrics) throws IOException {
+        List<MetricsLog.Row> rows = metrics.rows();
+        int last = rows.isEmpty() ? 0 : rows.get(rows.size() - 1).epoch();
+        if (vae.epochsDone() != last + 1) {
+            return;
+        }
+        ElboResult test = vae.evaluate(data.testIterator(1000, vae.config().conditional()));
+        metrics.append(new MetricsLog.Row(vae.epochsDone(), test.negElbo(), test.reconstruction(), test.kl(),
+                Double.NaN, Double.NaN, Double.NaN, vae.config().betaAt(vae.epochsDone() - 1), Double.NaN,
+                Double.NaN));
+        LOG.warn("metrics.csv had no row for epoch {}, whose checkpoint was written just before an interruption: "
+                + "its test figures were computed again, its training figures are unknown (NaN)", vae.epochsDone());
     }
 
     private static void writeSummary(Path runDir, Vae vae, List<MetricsLog.Row> rows, ElboResult test,

@@ -140,18 +140,27 @@ class CliTest {
         assertFalse(second.equals(first) || Files.exists(second), first + " then " + second);
     }
 
-    /** A run stopped before its first checkpoint has nothing to continue: --resume starts it again and says so. */
+    /**
+     * A run stopped before its first checkpoint has only its record: --resume starts it again from the beginning
+     * with the recorded settings, not the defaults, and says so. A directory with no record is no run.
+     */
     @Test
     void resumingARunWithoutACheckpointStartsItFromTheBeginning() throws IOException {
         Path early = Files.createDirectories(root.resolve("early"));
-        CliRunner.Run r = CliRunner.run(concat(new String[] {"train", "--resume", early.toString(), "--data",
-            data.toString(), "--epochs", "1"}, SMALL));
+        CliRunner.Run none = CliRunner.run("train", "--resume", early.toString(), "--data", data.toString());
+        assertEquals(1, none.exitCode());
+        assertTrue(none.err().contains("no run in " + early), none.err());
+        io.vae4j.core.config.VaeConfig recorded = io.vae4j.core.config.VaeConfig.builder().setInputShape(1, 28, 28)
+                .setLatentSize(3).optEncoderHidden(List.of(24)).optBatchSize(64).build();
+        io.vae4j.mnist.run.RunRecord.start(new io.vae4j.mnist.run.RunSettings(1,
+                io.vae4j.mnist.data.Binarization.NONE, 0, 100, -1), recorded, List.of("test")).write(early);
+        CliRunner.Run r = CliRunner.run("train", "--resume", early.toString(), "--data", data.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("has no checkpoint yet") && r.out().contains("starting it from the beginning"),
                 r.out());
         try (Vae v = Vae.load(early.resolve(RunFiles.MODEL))) {
             assertEquals(1, v.epochsDone());
-            assertEquals(2, v.config().latentSize()); // the flags given, not defaults
+            assertEquals(recorded, v.config()); // the record's settings, not defaults
         }
     }
 

@@ -34,6 +34,10 @@ class TrainingJobTest {
         data = MnistData.load(dir, new RunSettings(1, Binarization.NONE, 0, 0, -1), 1, MnistFetcher.standard());
     }
 
+    private RunRecord record(Vae vae) {
+        return RunRecord.start(data.settings(), vae.config(), List.of("test"));
+    }
+
     private static Vae model() {
         return Vae.create(VaeConfig.builder().setInputShape(1, 28, 28).setLatentSize(2)
                 .optEncoderHidden(List.of(16)).optBatchSize(32).build());
@@ -44,7 +48,7 @@ class TrainingJobTest {
         Path run = root.resolve("run");
         try (RunLock first = RunLock.acquire(run); Vae vae = model()) {
             IOException e = assertThrows(IOException.class,
-                    () -> TrainingJob.run(vae, data, run, quiet, false, "retry"));
+                    () -> TrainingJob.run(vae, data, run, record(vae), quiet, false, "retry"));
             assertTrue(e.getMessage().contains(run + " is in use by another run (process "
                     + ProcessHandle.current().pid() + ")"), e.getMessage());
             assertFalse(Files.exists(run.resolve(RunFiles.MODEL)), "the refused run wrote a model");
@@ -55,7 +59,7 @@ class TrainingJobTest {
         // a lock file a crashed process left behind (no OS lock on it) is stale: it does not block
         Files.writeString(run.resolve(RunLock.FILE), "999999\n");
         try (Vae vae = model()) {
-            TrainingJob.run(vae, data, run, quiet, false, "retry");
+            TrainingJob.run(vae, data, run, record(vae), quiet, false, "retry");
             assertEquals(1, vae.epochsDone());
         }
         assertTrue(Files.exists(run.resolve(RunFiles.MODEL)));
@@ -68,7 +72,7 @@ class TrainingJobTest {
         // disk, the save fails)
         Files.createDirectories(run.resolve(RunFiles.MODEL).resolve("x"));
         try (Vae vae = model()) {
-            assertThrows(IOException.class, () -> TrainingJob.run(vae, data, run, quiet, false, "retry"));
+            assertThrows(IOException.class, () -> TrainingJob.run(vae, data, run, record(vae), quiet, false, "retry"));
         }
         List<String> rows = Files.exists(run.resolve("metrics.csv")) ? Files.readAllLines(run.resolve("metrics.csv"))
                 : List.of();
