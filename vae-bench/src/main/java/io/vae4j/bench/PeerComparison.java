@@ -203,14 +203,14 @@ final class PeerComparison {
     /** Why PyTorch cannot run here, or null if Debian's python3-torch imports. */
     static String torchMissing() throws InterruptedException {
         if (!Files.isExecutable(Path.of(PYTHON))) {
-            return PYTHON + " not found; install Debian's python3-torch python3-numpy libopenblas0-pthread";
+            return PYTHON + " not found; install Debian's python3-torch python3-numpy libopenblas0-openmp";
         }
         try {
             ChildProcess p = ChildProcess.run(List.of(PYTHON, "-c", "import torch, numpy"), Map.of(),
                     Duration.ofMinutes(2));
             if (!p.ok()) {
                 return "PyTorch is not installed for " + PYTHON + " (" + p.tail() + "); install Debian's "
-                        + "python3-torch python3-numpy libopenblas0-pthread";
+                        + "python3-torch python3-numpy libopenblas0-openmp";
             }
         } catch (IOException e) {
             return "could not start " + PYTHON + ": " + e.getMessage();

@@ -45,12 +45,7 @@ class InferenceTest {
     @MethodSource("cases")
     void compiledInferenceEqualsSameDiffOutput(String name, VaeConfig config, int rows, DataType dt,
             boolean hostKernels) {
-        HostKernels.setEnabled(hostKernels);
-        try {
-            compiledInferenceEqualsSameDiffOutput(config, rows, dt);
-        } finally {
-            HostKernels.setEnabled(true);
-        }
+        TestData.withHostKernels(hostKernels, () -> compiledInferenceEqualsSameDiffOutput(config, rows, dt));
     }
 
     private static void compiledInferenceEqualsSameDiffOutput(VaeConfig config, int rows, DataType dt) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vae4j.core.backend.HostKernels;
+import io.vae4j.core.testing.TestData;
 import io.vae4j.core.compat.Dl4jCompat;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,12 +34,7 @@ class CompiledGraphTest {
     @ParameterizedTest(name = "{0}, host kernels {2}")
     @CsvSource({"DOUBLE, 1e-12, true", "FLOAT, 2e-6, true", "FLOAT, 2e-6, false"})
     void rewrittenGradientsEqualSameDiffs(DataType type, double tolerance, boolean hostKernels) {
-        HostKernels.setEnabled(hostKernels);
-        try {
-            check(type, tolerance, hostKernels);
-        } finally {
-            HostKernels.setEnabled(true);
-        }
+        TestData.withHostKernels(hostKernels, () -> check(type, tolerance, hostKernels));
     }
 
     private static void check(DataType type, double tolerance, boolean hostKernels) {

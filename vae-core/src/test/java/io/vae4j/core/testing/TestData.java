@@ -20,6 +20,16 @@ public final class TestData {
     private TestData() {
     }
 
+    /** Runs a check with the host kernels switched on or off, and switches them back on after it. */
+    public static void withHostKernels(boolean on, Runnable check) {
+        io.vae4j.core.backend.HostKernels.setEnabled(on);
+        try {
+            check.run();
+        } finally {
+            io.vae4j.core.backend.HostKernels.setEnabled(true);
+        }
+    }
+
     /** Trains a model for some epochs with a trainer made and closed for the purpose. */
     public static List<EpochSummary> fit(Vae vae, DataSetIterator data, int epochs, TrainingListener... listeners) {
         try (Trainer trainer = new Trainer(vae)) {

@@ -81,12 +81,7 @@ class CompiledTrainingStepTest {
     @ParameterizedTest(name = "{0}, host kernels {3}")
     @MethodSource("configs")
     void compiledStepsEqualSameDiffFitSteps(String name, VaeConfig config, DataType dt, boolean hostKernels) {
-        HostKernels.setEnabled(hostKernels);
-        try {
-            compiledStepsEqualSameDiffFitSteps(name, config, dt);
-        } finally {
-            HostKernels.setEnabled(true);
-        }
+        TestData.withHostKernels(hostKernels, () -> compiledStepsEqualSameDiffFitSteps(name, config, dt));
     }
 
     private static void compiledStepsEqualSameDiffFitSteps(String name, VaeConfig config, DataType dt) {
@@ -143,12 +138,7 @@ class CompiledTrainingStepTest {
     @org.junit.jupiter.params.provider.CsvSource({"gaussian:0.4, DOUBLE, true", "saltpepper:0.2, DOUBLE, true",
         "mask:0.3, DOUBLE, true", "gaussian:0.4, FLOAT, true", "gaussian:0.4, FLOAT, false"})
     void denoisingStepsEqualSameDiffFitOnTheSameCorruptedBatches(String corruption, DataType dt, boolean hostKernels) {
-        HostKernels.setEnabled(hostKernels);
-        try {
-            denoisingSteps(corruption, dt);
-        } finally {
-            HostKernels.setEnabled(true);
-        }
+        TestData.withHostKernels(hostKernels, () -> denoisingSteps(corruption, dt));
     }
 
     private static void denoisingSteps(String corruption, DataType dt) {
