@@ -146,4 +146,37 @@ class DockerImageIT {
         assertEquals(1, missing.code());
         assertTrue(missing.output().contains("benchmarks.jar is missing"), missing.output());
     }
+
+    /**
+     * Where a container engine (podman or docker) is installed, docker/test.sh builds the CPU image, trains and
+     * benchmarks in it, checks the run directory it leaves on the host, and builds and inspects the CUDA image. In CI
+     * (the environment variable CI set) an engine must be there: .ci/run installs podman, and the test fails rather
+     * than skips without it.
+     */
+    @Test
+    void theImagesBuildAndRun() throws Exception {
+        boolean engine = onPath("podman") || onPath("docker");
+        if (!engine) {
+            assertFalse(System.getenv("CI") != null, "CI must have podman or docker: .ci/run installs podman");
+            org.junit.jupiter.api.Assumptions.abort("no container engine on this machine: docker/test.sh not run");
+        }
+        Path work = Files.createDirectories(tmp.resolve("docker-test"));
+        Path log = tmp.resolve("docker-test.log");
+        Process p = new ProcessBuilder("bash", ROOT.resolve("docker/test.sh").toString(), work.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.MINUTES), "docker/test.sh finished within an hour");
+        String out = Files.readString(log);
+        System.out.println(out); // the test's own report, for the CI log
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("docker test: ") && out.contains(" passed, 0 failed"), out);
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

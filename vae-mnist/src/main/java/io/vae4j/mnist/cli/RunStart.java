@@ -3,6 +3,7 @@ package io.vae4j.mnist.cli;
 import io.vae4j.core.config.VaeConfig;
 import io.vae4j.core.model.Vae;
 import io.vae4j.mnist.run.RunDirectory;
+import io.vae4j.mnist.run.RunLock;
 import io.vae4j.mnist.run.RunRecord;
 import io.vae4j.mnist.run.RunSettings;
 import java.io.IOException;
@@ -51,6 +52,9 @@ final class RunStart {
      */
     static Opened open(CommandLine.Model.CommandSpec spec, ModelOptions model, Path dir, boolean restart,
             Mode mode) throws IOException {
+        if (Files.isDirectory(dir)) {
+            RunLock.requireFree(dir); // a run in progress: say so, before judging its files
+        }
         RunDirectory rd = Files.isDirectory(dir) ? RunDirectory.read(dir) : null;
         if (rd == null || rd.empty()) {
             if (restart) {

@@ -45,20 +45,47 @@ public final class RunLock implements AutoCloseable {
             lock = null; // held by this very process
         }
         if (lock == null) {
-            String owner;
-            try {
-                owner = Files.readString(file, StandardCharsets.UTF_8).trim();
-            } catch (IOException e) {
-                owner = "";
-            }
             channel.close();
-            throw new IOException(runDir + " is in use by another run" + (owner.isEmpty() ? "" : " (process " + owner
-                    + ")") + "; wait for it to finish, or choose another --out");
+            throw inUse(runDir, file);
         }
         channel.truncate(0);
         channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
         channel.force(false);
         return new RunLock(file, channel, lock);
+    }
+
+    /**
+     * Fails as {@link #acquire} would if another run holds {@code runDir}, without taking the lock or touching the
+     * directory: for commands that read a run directory before they train in it.
+     */
+    public static void requireFree(Path runDir) throws IOException {
+        Path file = runDir.resolve(FILE);
+        if (!Files.exists(file)) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw inUse(runDir, file);
+            }
+            lock.release();
+        }
+    }
+
+    private static IOException inUse(Path runDir, Path file) {
+        String owner;
+        try {
+            owner = Files.readString(file, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            owner = "";
+        }
+        return new IOException(runDir + " is in use by another run" + (owner.isEmpty() ? "" : " (process " + owner
+                + ")") + "; wait for it to finish, or choose another --out");
     }
 
     /** Releases the lock and removes the lock file. */
