@@ -140,6 +140,22 @@ class RunRecordTest {
         assertTrue(Double.isNaN(rows.get(0).trainNegElbo()), "the lost training figures are not invented");
     }
 
+    /** A run in progress is named by its lock, before its files are judged (inside a container too). */
+    @Test
+    void aRunInProgressIsReportedByItsLock() throws IOException {
+        Path dir = trained("busy");
+        try (io.vae4j.mnist.run.RunLock held = io.vae4j.mnist.run.RunLock.acquire(dir)) {
+            CliRunner.Run r = CliRunner.run(CliTest.concat(new String[] {"train", "--data", data.toString(),
+                "--out", dir.toString()}, SMALL));
+            assertEquals(1, r.exitCode());
+            assertTrue(r.err().contains(dir + " is in use by another run (process "
+                    + ProcessHandle.current().pid() + ")"), r.err());
+            CliRunner.Run resume = CliRunner.run("train", "--resume", dir.toString(), "--data", data.toString());
+            assertEquals(1, resume.exitCode());
+            assertTrue(resume.err().contains("is in use by another run"), resume.err());
+        }
+    }
+
     @Test
     void aNewRunIntoADirectoryThatHoldsOneIsRefused() throws IOException {
         Path dir = trained("taken");
