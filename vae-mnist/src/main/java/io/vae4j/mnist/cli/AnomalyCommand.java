@@ -94,8 +94,8 @@ final class AnomalyCommand implements Callable<Integer> {
         int done = opened.vae() != null ? opened.vae().epochsDone() : 0;
         limit.check(WorkEstimate.trainingSeconds(record.config(), mnist.train().count(), mnist.test().count(),
                 Math.max(0, settings.epochs() - done), WorkLimit.cores())
-                + (double) samples * mnist.test().count() * WorkEstimate.forwardFlops(record.config()) / 2e10
-                / WorkLimit.cores(), "training and scoring", "lower --epochs, --limit or --samples");
+                + WorkEstimate.scoringSeconds(record.config(), mnist.test().count(), samples, WorkLimit.cores()),
+                "training and scoring", "lower --epochs, --limit or --samples");
         WorkLimit.checkMemory(WorkEstimate.trainingBytes(record.config()), "a training step at --batch-size "
                 + record.config().batchSize());
         try (Vae v = opened.vae() != null ? opened.vae() : Vae.create(record.config())) {

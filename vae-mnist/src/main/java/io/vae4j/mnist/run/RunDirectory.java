@@ -26,14 +26,17 @@ public final class RunDirectory {
     private final int checkpointEpochs;
     private final VaeConfig checkpointConfig;
     private final List<MetricsLog.Row> rows;
+    /** Why the checkpoint cannot be read, or null. */
+    private final String checkpointError;
 
     private RunDirectory(Path dir, RunRecord record, int checkpointEpochs, VaeConfig checkpointConfig,
-            List<MetricsLog.Row> rows) {
+            List<MetricsLog.Row> rows, String checkpointError) {
         this.dir = dir;
         this.record = record;
         this.checkpointEpochs = checkpointEpochs;
         this.checkpointConfig = checkpointConfig;
         this.rows = rows;
+        this.checkpointError = checkpointError;
     }
 
     /** Reads the directory's records (not the model's weights: only the checkpoint's header). */
@@ -41,15 +44,21 @@ public final class RunDirectory {
         RunRecord record = RunRecord.read(dir);
         int epochs = -1;
         VaeConfig config = null;
+        String error = null;
         Path model = dir.resolve(RunFiles.MODEL);
         if (Files.exists(model)) {
-            ModelFile.Header h = ModelFile.readHeader(model);
-            epochs = h.epochsDone();
-            config = h.config();
+            try {
+                ModelFile.Header h = ModelFile.readHeader(model);
+                epochs = h.epochsDone();
+                config = h.config();
+            } catch (IOException e) {
+                error = e.getMessage(); // a damaged checkpoint: reported as a disagreement, so --restart can help
+                epochs = 0;
+            }
         }
         List<MetricsLog.Row> rows = Files.exists(dir.resolve(MetricsLog.FILE))
                 ? MetricsLog.readRows(dir.resolve(MetricsLog.FILE)) : List.of();
-        return new RunDirectory(dir, record, epochs, config, rows);
+        return new RunDirectory(dir, record, epochs, config, rows, error);
     }
 
     /** Whether the directory holds nothing of a run. */
@@ -80,6 +89,10 @@ public final class RunDirectory {
      */
     public List<String> disagreements() {
         List<String> found = new ArrayList<>();
+        if (checkpointError != null) {
+            found.add("the checkpoint cannot be read (" + checkpointError + ")");
+            return found;
+        }
         for (int i = 0; i < rows.size(); i++) {
             if (rows.get(i).epoch() != i + 1) {
                 found.add(MetricsLog.FILE + " has its rows out of order or with gaps (row " + (i + 1) + " is epoch "

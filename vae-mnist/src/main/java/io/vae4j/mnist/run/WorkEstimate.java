@@ -55,6 +55,11 @@ public final class WorkEstimate {
         return flops / (FLOPS_PER_CORE * Math.max(1, cores));
     }
 
+    /** Seconds of scoring {@code images} images with {@code draws} forward passes each (anomaly scores). */
+    public static double scoringSeconds(VaeConfig c, long images, long draws, int cores) {
+        return (double) images * draws * forwardFlops(c) / (FLOPS_PER_CORE * Math.max(1, cores));
+    }
+
     /** Seconds of importance sampling with k samples for each of {@code images} images. */
     public static double importanceSamplingSeconds(VaeConfig c, long images, long k, int cores) {
         return (double) images * k * decoderFlops(c) / (FLOPS_PER_CORE * Math.max(1, cores));

@@ -140,6 +140,20 @@ class RunRecordTest {
         assertTrue(Double.isNaN(rows.get(0).trainNegElbo()), "the lost training figures are not invented");
     }
 
+    /** A damaged checkpoint is a disagreement too: refused, and --restart trains the run again. */
+    @Test
+    void aDamagedCheckpointCanBeRestarted() throws IOException {
+        Path dir = trained("damaged");
+        Files.write(dir.resolve(RunFiles.MODEL), new byte[] {1, 2, 3});
+        CliRunner.Run refused = CliRunner.run("train", "--resume", dir.toString(), "--epochs", "2", "--data",
+                data.toString());
+        assertEquals(1, refused.exitCode());
+        assertTrue(refused.err().contains("the checkpoint cannot be read"), refused.err());
+        CliRunner.Run restarted = CliRunner.run("train", "--resume", dir.toString(), "--restart", "--data",
+                data.toString());
+        assertEquals(0, restarted.exitCode(), restarted.err());
+    }
+
     /** A run in progress is named by its lock, before its files are judged (inside a container too). */
     @Test
     void aRunInProgressIsReportedByItsLock() throws IOException {
