@@ -95,10 +95,7 @@ final class ReportCommand implements Callable<Integer> {
             h.append("</table>\n");
             int last = rows.get(rows.size() - 1).epoch();
             h.append("<h2>Reconstructions and samples</h2>\n");
-            for (int e : new int[] {1, last}) {
-                if (e == 1 && last == 1) {
-                    continue;
-                }
+            for (int e : java.util.stream.IntStream.of(1, last).distinct().toArray()) {
                 image(h, "reconstruction_" + e + ".png", "Epoch " + e + ": test images (top) and reconstructions");
                 image(h, "samples_" + e + ".png", "Epoch " + e + ": decoded z ~ N(0, I)");
             }

@@ -511,6 +511,21 @@ class CliTest {
         assertTrue(html.contains("data:image/png;base64,"), "images are inlined");
         assertFalse(html.matches("(?s).*(src|href)=\"(?!data:).*"), "no external resources");
         assertTrue(html.contains("reconstruction") && html.contains("Loss curves"));
+        assertTrue(html.contains("Epoch 1: test images") && html.contains("Epoch 2: test images"), "first and last");
+    }
+
+    /** A one-epoch run's report shows that epoch's pictures (they were once skipped as both first and last). */
+    @Test
+    void aOneEpochReportShowsItsPictures() throws IOException {
+        Path one = root.resolve("one-epoch");
+        assertEquals(0, CliRunner.run(concat(new String[] {"train", "--data", data.toString(), "--out",
+            one.toString(), "--epochs", "1"}, SMALL)).exitCode());
+        CliRunner.Run r = CliRunner.run("report", "--model", one.resolve("model.vae").toString());
+        assertEquals(0, r.exitCode(), r.err());
+        String html = Files.readString(one.resolve("report.html"));
+        assertTrue(html.contains("Epoch 1: test images (top) and reconstructions")
+                && html.contains("Epoch 1: decoded z ~ N(0, I)"), "the section shows epoch 1");
+        assertEquals(1, html.split("Epoch 1: decoded z", -1).length - 1, "once");
     }
 
     @Test
