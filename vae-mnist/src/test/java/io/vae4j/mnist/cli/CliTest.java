@@ -525,7 +525,10 @@ class CliTest {
         String html = Files.readString(one.resolve("report.html"));
         assertTrue(html.contains("Epoch 1: test images (top) and reconstructions")
                 && html.contains("Epoch 1: decoded z ~ N(0, I)"), "the section shows epoch 1");
-        assertEquals(1, html.split("Epoch 1: decoded z", -1).length - 1, "once");
+        String section = html.substring(html.indexOf("<h2>Reconstructions and samples</h2>"));
+        section = section.substring(0, Math.max(section.indexOf("<h2>", 4), 0) > 0 ? section.indexOf("<h2>", 4)
+                : section.length());
+        assertEquals(2, section.split("<img ", -1).length - 1, "the reconstructions and the samples, once each");
     }
 
     @Test
