@@ -50,7 +50,7 @@ else
     rootfs="$work/rootfs"
     debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
       || { tail -20 "$work/debootstrap.log" >&2; fail "debootstrap of the base image"; }
-    tar -C "$rootfs" -c . | $engine import - "$base" >/dev/null
+    tar -C "$rootfs" -c . | $engine import - "$base" >/dev/null 2>&1
     rm -rf "$rootfs"
   fi
   pass "base image $base"

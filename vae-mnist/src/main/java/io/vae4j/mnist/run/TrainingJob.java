@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains a model on MNIST epoch by epoch and, after each epoch, writes into the run directory: the test -ELBO to
- * metrics.csv, {@code reconstruction_<epoch>.png}, {@code samples_<epoch>.png} and the checkpoint model.vae.
- * At the end it writes metrics.json.
+ * metrics.csv, {@code reconstruction_<epoch>.png}, {@code samples_<epoch>.png}, the checkpoint model.vae and
+ * report.html (a page that refreshes itself while the run goes on). At the end it writes metrics.json and the
+ * final report.
  *
  * <p>Every file is written atomically, and all of an epoch's files are written under one lock that a shutdown
  * hook takes on Ctrl-C: an interrupt waits for the epoch's files to be complete, so the run directory always holds
@@ -105,6 +106,7 @@ public final class TrainingJob {
                     settings.epochs() - vae.epochsDone(), vae.epochsDone() + 1, settings.epochs(),
                     data.train().count(), data.test().count(), runDir);
             while (vae.epochsDone() < settings.epochs()) {
+                long epochStart = System.nanoTime();
                 EpochSummary s = trainer.fit(train, 1, progress).get(0);
                 test = vae.evaluate(data.testIterator(1000, labels));
                 int epoch = s.epoch() + 1;
@@ -126,6 +128,11 @@ public final class TrainingJob {
                                     vae.config().classes(), 2)
                             : ImageGrid.grid(vae.sample(SHOWN_SAMPLES, SAMPLE_SEED), h, w, 8, 2),
                             runDir.resolve("samples_" + epoch + ".png"));
+                    // the page a user keeps open: it says how far the run is and refreshes itself until the end
+                    double perEpoch = (System.nanoTime() - epochStart) / 1e9;
+                    RunReport.write(runDir, epoch < settings.epochs()
+                            ? new RunReport.Live(epoch, settings.epochs(), perEpoch * (settings.epochs() - epoch))
+                            : null);
                 } finally {
                     outputs.unlock();
                 }
@@ -146,6 +153,7 @@ public final class TrainingJob {
             test = vae.evaluate(data.testIterator(1000, labels));
         }
         writeSummary(runDir, vae, metrics.rows(), test, settings);
+        RunReport.write(runDir, null); // the run has ended: the page stops refreshing, and shows the summary
         return new Result(metrics.rows(), test);
     }
 

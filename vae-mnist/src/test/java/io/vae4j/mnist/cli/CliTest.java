@@ -53,6 +53,14 @@ class CliTest {
         return out;
     }
 
+    /** train writes report.html itself, after every epoch; the finished run's page no longer refreshes. */
+    @Test
+    void trainWritesTheReportWithoutBeingAsked() throws IOException {
+        String html = Files.readString(run.resolve("report.html"));
+        assertTrue(html.contains("Epoch 2: test images") && html.contains("Loss curves"), "the last epoch's report");
+        assertFalse(html.contains("http-equiv=\"refresh\""), "the run has ended: no refresh");
+    }
+
     @Test
     void trainWritesMetricsPicturesAndACheckpointPerEpoch() throws IOException {
         List<String> csv = Files.readAllLines(run.resolve("metrics.csv"));
