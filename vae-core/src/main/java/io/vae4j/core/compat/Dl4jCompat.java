@@ -6,9 +6,11 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.Collections;
 import java.util.Map;
+import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.array.SingleThreadArrayHolder;
 import org.nd4j.imports.descriptors.tensorflow.TensorflowDescriptorParser;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.GradientUpdater;
@@ -120,12 +122,16 @@ public final class Dl4jCompat {
     }
 
     /**
-     * Whether random ops must be drawn with a static shape. In M2.1 a random op whose shape is another variable's
-     * ({@code RandomNormal(sd, shapeVar, ...)}) returns the same values at every call, so the graph draws a fixed
-     * [batchSize, latent] block and slices it to the batch at hand.
+     * Standard normal noise with as many rows as {@code like}, drawn inside the graph: {@code name}. In M2.1 a random
+     * op whose shape is another variable's ({@code RandomNormal(sd, shapeVar, ...)}) returns the same values at every
+     * call, so this draws a fixed [maxRows, cols] block ({@code prefix_block}) and slices it to the rows at hand.
      */
-    public static boolean randomOpsNeedStaticShape() {
-        return true;
+    public static SDVariable normalRowsLike(SameDiff sd, String prefix, String name, SDVariable like, DataType type,
+            int maxRows, int cols) {
+        SDVariable block = sd.random().normal(prefix + "_block", 0.0, 1.0, type, maxRows, cols);
+        SDVariable begin = sd.constant(prefix + "_begin", Nd4j.createFromArray(0, 0));
+        SDVariable size = sd.shape(prefix + "_size", like).castTo(DataType.INT32);
+        return sd.slice(name, block, begin, size);
     }
 
     // ---- Threads ---------------------------------------------------------------------------------------------

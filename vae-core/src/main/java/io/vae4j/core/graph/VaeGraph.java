@@ -60,8 +60,7 @@ public final class VaeGraph {
         SDVariable h = encoderTrunk(input, x, y);
         SDVariable mu = dense(h, layout.mu(), VaeNames.MU);
 
-        // Training branch: eps ~ N(0, I) drawn in the graph, as a fixed [batchSize, latent] block sliced to the batch
-        // at hand (Dl4jCompat.randomOpsNeedStaticShape).
+        // Training branch: eps ~ N(0, I) drawn in the graph, as many rows as the batch at hand.
         SDVariable zTrain;
         SDVariable zEps;
         SDVariable kl = null;
@@ -69,10 +68,8 @@ public final class VaeGraph {
             SDVariable logVar = dense(h, layout.logVar(), VaeNames.LOGVAR);
             kl = gaussianKl(mu, logVar);
             SDVariable sigma = sd.math().exp("sigma", logVar.mul(0.5));
-            SDVariable noise = sd.random().normal("eps_block", 0.0, 1.0, dataType, config.batchSize(), l);
-            SDVariable begin = sd.constant("eps_begin", Nd4j.createFromArray(0, 0));
-            SDVariable size = sd.shape("eps_size", mu).castTo(DataType.INT32);
-            SDVariable epsTrain = sd.slice(VaeNames.EPS_TRAIN, noise, begin, size);
+            SDVariable epsTrain = Dl4jCompat.normalRowsLike(sd, "eps", VaeNames.EPS_TRAIN, mu, dataType,
+                    config.batchSize(), l);
             zTrain = mu.add(VaeNames.Z_TRAIN, sigma.mul(epsTrain));
             SDVariable eps = sd.placeHolder(VaeNames.EPS, dataType, -1, l);
             zEps = mu.add(VaeNames.Z_EPS, sigma.mul(eps));

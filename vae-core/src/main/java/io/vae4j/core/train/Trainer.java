@@ -48,7 +48,12 @@ public final class Trainer implements AutoCloseable {
         model.attachTrainer();
         this.config = model.config();
         this.dataType = model.dataType();
-        this.adam = new AdamState(model);
+        try {
+            this.adam = new AdamState(model);
+        } catch (RuntimeException e) {
+            model.detachTrainer();
+            throw e;
+        }
         this.steps = new TrainingSteps(model, adam.gradViews);
     }
 
