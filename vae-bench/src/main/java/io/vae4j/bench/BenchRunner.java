@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vae4j.core.io.AtomicFiles;
+import io.vae4j.mnist.bench.BenchComparison;
 import io.vae4j.mnist.data.MnistFetcher;
 import io.vae4j.mnist.run.RunFiles;
 import java.io.IOException;
@@ -178,6 +179,26 @@ public final class BenchRunner {
             }
         }
         ObjectNode report = JSON.createObjectNode();
+        // what a comparison across machines needs (BenchComparison refuses another format or protocol)
+        report.put("format", BenchComparison.FORMAT);
+        report.put("protocol", o.full() ? "full" : "quick");
+        report.put("date", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        ObjectNode machine = report.putObject("machine");
+        java.util.Set<String> flags = io.vae4j.core.backend.NativeBuild.cpuFlags();
+        machine.put("cpu", io.vae4j.core.backend.BackendInfo.cpuModel());
+        machine.put("cores", o.cores() == 0 ? Runtime.getRuntime().availableProcessors() : o.cores());
+        machine.put("avx2", flags.contains("avx2"));
+        machine.put("avx512", flags.contains("avx512f"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        ArrayNode gpus = machine.putArray("gpus");
+        for (GpuCheck.Gpu g : GpuCheck.query()) {
+            gpus.addObject().put("name", g.name()).put("compute_capability", g.computeCapability());
+        }
+        ObjectNode versions = report.putObject("versions");
+        versions.put("vae4j", io.vae4j.core.io.ProjectVersion.get());
+        versions.put("dl4j", "1.0.0-M2.1");
+        versions.put("java", System.getProperty("java.version"));
         report.put("mode", o.full() ? "full" : "quick");
         report.put("cores", o.cores() == 0 ? Runtime.getRuntime().availableProcessors() : o.cores());
         report.put("java", System.getProperty("java.version"));

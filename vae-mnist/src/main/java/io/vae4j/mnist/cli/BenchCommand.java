@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
  * shaded {@code benchmarks.jar}, which JMH needs to fork) in a child JVM with the same settings.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = BenchCompareCommand.class,
         header = "Benchmark the CPU and GPU backends side by side with PyTorch.",
         description = {"Runs the JMH benchmarks (training steps, inference, a whole epoch, DL4J's own VAE layer) on "
             + "every ND4J backend this build holds, each in its own JVMs, and puts vae4j and PyTorch side by side "
@@ -25,7 +26,9 @@ import picocli.CommandLine.Option;
             + "PyTorch is installed. A backend that cannot run gets a row saying why. Writes bench-results.json and "
             + "bench-results.md into --out. Fetches MNIST first when it is missing."},
         footerHeading = "%nExamples:%n",
-        footer = {"  ./vae bench --quick", "  ./vae bench --full --out runs/bench-full", "  ./vae bench --quick --no-peer --backends cpu"})
+        footer = {"  ./vae bench --quick", "  ./vae bench --full --out runs/bench-full",
+            "  ./vae bench --quick --no-peer --backends cpu",
+            "  ./vae bench compare cpu-box/bench-results.json gpu-box/bench-results.json"})
 final class BenchCommand implements Callable<Integer> {
     /** System property naming benchmarks.jar; the launcher sets it. */
     static final String JAR_PROPERTY = "vae.benchJar";

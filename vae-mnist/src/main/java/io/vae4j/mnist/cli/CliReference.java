@@ -37,6 +37,9 @@ public final class CliReference {
         for (Map.Entry<String, CommandLine> e : root.getSubcommands().entrySet()) {
             if (!e.getKey().equals("help")) {
                 command(md, e.getKey(), e.getValue().getCommandSpec());
+                for (Map.Entry<String, CommandLine> sub : e.getValue().getSubcommands().entrySet()) {
+                    command(md, e.getKey() + " " + sub.getKey(), sub.getValue().getCommandSpec());
+                }
             }
         }
         return md.toString();
@@ -68,6 +71,9 @@ public final class CliReference {
             md.append('\n');
         }
         String[] footer = spec.usageMessage().footer();
+        for (CommandLine.Model.PositionalParamSpec p : spec.positionalParameters()) {
+            md.append("`").append(p.paramLabel()).append("`: ").append(text(p.description())).append("\n\n");
+        }
         if (footer.length > 0) {
             md.append("Examples:\n\n```sh\n");
             for (String f : footer) {
