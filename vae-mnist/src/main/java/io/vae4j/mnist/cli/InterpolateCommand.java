@@ -36,7 +36,7 @@ final class InterpolateCommand implements Callable<Integer> {
     Integer toIndex;
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "10",
-            description = "Images in the strip, both ends included. Default: ${DEFAULT-VALUE}.")
+            description = "Images in the strip, both ends included, 2 to 100. Default: ${DEFAULT-VALUE}.")
     int steps;
 
     @Option(names = "--mode", paramLabel = "linear|spherical", defaultValue = "linear",

@@ -35,17 +35,18 @@ final class LatentCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--points", paramLabel = "N", defaultValue = "5000",
-            description = "Test images in the scatter. Default: ${DEFAULT-VALUE}.")
+            description = "Test images in the scatter, 1 to 10,000. Default: ${DEFAULT-VALUE}.")
     int limit;
 
     @Option(names = "--grid", paramLabel = "N", defaultValue = "20",
-            description = "Manifold grid size (2-D latent only). Default: ${DEFAULT-VALUE}.")
+            description = "Manifold grid size (2-D latent only), 2 to 100. Default: ${DEFAULT-VALUE}.")
     int grid;
 
     @Override
     public Integer call() throws IOException {
-        if (limit < 1 || grid < 2 || grid > 100) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--points must be >= 1 and --grid in [2, 100]");
+        if (limit < 1 || limit > 10_000 || grid < 2 || grid > 100) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--points must be in [1, 10000] and --grid "
+                    + "in [2, 100], got " + limit + " and " + grid);
         }
         Path dir = out != null ? out : Models.runDir(model);
         Files.createDirectories(dir);

@@ -81,8 +81,8 @@ public final class ModelOptions {
             + "${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Batch size. Default: "
-            + "${DEFAULT-VALUE}.")
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Batch size, 1 to 65,536 "
+            + "(and what fits in memory: refused before training otherwise). Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
     @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1e-3", description = "Adam learning rate. "

@@ -30,7 +30,7 @@ final class ReconstructCommand implements Callable<Integer> {
     ImageOptions image;
 
     @Option(names = {"--count", "-n"}, paramLabel = "N", defaultValue = "8",
-            description = "Images. Default: ${DEFAULT-VALUE}.")
+            description = "Images, 1 to 1,000. Default: ${DEFAULT-VALUE}.")
     int n;
 
     @Option(names = "--offset", paramLabel = "I", defaultValue = "0", description = "Index of the first test image.")

@@ -41,7 +41,7 @@ final class SampleCommand implements Callable<Integer> {
     DataOptions data;
 
     @Option(names = {"--count", "-n"}, paramLabel = "N", defaultValue = "64",
-            description = "Images, at most 10,000. Default: ${DEFAULT-VALUE}.")
+            description = "Images, 1 to 10,000. Default: ${DEFAULT-VALUE}.")
     int n;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of z. Default: the model's seed.")
