@@ -215,6 +215,7 @@ public final class BenchRunner {
         AtomicFiles.write(o.out().resolve("bench-results.json"), out -> out.write(json));
         byte[] md = markdown(report).getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(o.out().resolve("bench-results.md"), out -> out.write(md));
+        BenchPage.write(report, markdown(report), o.out());
         System.out.print(markdown(report));
         if (failures > 0) {
             System.err.println("benchmarks: " + failures + " run(s) failed; see the rows marked failed above");
@@ -282,7 +283,8 @@ public final class BenchRunner {
         if (o.full()) {
             args.addAll(List.of("-f", "1", "-wi", "2", "-w", "5s", "-i", "5", "-r", "5s"));
         } else {
-            args.addAll(List.of("-f", "1", "-wi", "1", "-w", "1s", "-i", "2", "-r", "1s", "-p", "batch=128",
+            // three batch sizes: how throughput scales, for the charts of bench.html
+            args.addAll(List.of("-f", "1", "-wi", "1", "-w", "1s", "-i", "2", "-r", "1s", "-p", "batch=32,128,512",
                     "-p", "model=mlp", "-p", "images=6000"));
         }
         args.addAll(o.jmhArgs());

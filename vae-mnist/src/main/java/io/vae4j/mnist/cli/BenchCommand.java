@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
             + "every ND4J backend this build holds, each in its own JVMs, and puts vae4j and PyTorch side by side "
             + "on the reference protocol (1 core and all cores, first epoch and steady state, peak memory) where "
             + "PyTorch is installed. A backend that cannot run gets a row saying why. Writes bench-results.json and "
-            + "bench-results.md into --out. Fetches MNIST first when it is missing."},
+            + "bench-results.md and bench.html (charts of samples/s by batch size) into --out. Fetches MNIST first "
+            + "when it is missing."},
         footerHeading = "%nExamples:%n",
         footer = {"  ./vae bench --quick", "  ./vae bench --full --out runs/bench-full",
             "  ./vae bench --quick --no-peer --backends cpu",
@@ -39,7 +40,8 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--quick", description = "A few minutes: one batch size, short iterations (the default).")
+    @Option(names = "--quick", description = "A few minutes: batch sizes 32, 128 and 512, short iterations (the "
+            + "default).")
     boolean quick;
 
     @Option(names = "--full", description = "Longer iterations, every batch size and the conv model.")

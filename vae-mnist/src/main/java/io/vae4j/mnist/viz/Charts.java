@@ -10,7 +10,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Charts drawn with XChart: loss curves and the latent scatter. */
+/** Charts drawn with XChart: loss curves, the latent scatter, and throughput against batch size. */
 public final class Charts {
     /** Ten distinguishable colours, one per digit (Tableau 10). */
     private static final Color[] DIGIT_COLORS = {
@@ -30,6 +30,24 @@ public final class Charts {
                 .yAxisTitle(yLabel).build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        for (Line l : lines) {
+            if (!l.x().isEmpty()) {
+                chart.addSeries(l.name(), l.x(), l.y()).setMarker(SeriesMarkers.CIRCLE);
+            }
+        }
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /**
+     * Throughput against batch size: one line per series, y from 0, the legend below the plot so that no point
+     * hides behind it.
+     */
+    public static BufferedImage sweep(String title, String xLabel, String yLabel, List<Line> lines) {
+        XYChart chart = new XYChartBuilder().width(720).height(460).title(title).xAxisTitle(xLabel)
+                .yAxisTitle(yLabel).build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        chart.getStyler().setYAxisMin(0.0);
         for (Line l : lines) {
             if (!l.x().isEmpty()) {
                 chart.addSeries(l.name(), l.x(), l.y()).setMarker(SeriesMarkers.CIRCLE);

@@ -1,0 +1,86 @@
+package io.vae4j.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vae4j.core.io.AtomicFiles;
+import io.vae4j.mnist.viz.Charts;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.imageio.ImageIO;
+
+/**
+ * The run's pictures: for each benchmark, samples/s against batch size, one line per backend and native build,
+ * as PNG files and in {@code bench.html}, one self-contained page with the run's table.
+ */
+final class BenchPage {
+    private BenchPage() {
+    }
+
+    /**
+     * Writes {@code bench-<benchmark>.png} for every benchmark measured at more than one batch size, and
+     * {@code bench.html}.
+     *
+     * @return the PNG files written
+     */
+    static List<Path> write(JsonNode report, String markdown, Path dir) throws IOException {
+        // benchmark/model -> series (backend and native build) -> batch -> samples/s
+        Map<String, Map<String, Map<Integer, Double>>> data = new TreeMap<>();
+        for (JsonNode r : report.path("rows")) {
+            if (!r.has("samples_per_s") || r.path("batch").asInt() <= 0) {
+                continue;
+            }
+            String chart = r.get("benchmark").asText() + " (" + r.get("model").asText() + ")";
+            String series = r.get("backend").asText() + ", " + r.path("native").asText("?") + ", "
+                    + r.path("threads").asInt() + " threads";
+            data.computeIfAbsent(chart, k -> new TreeMap<>()).computeIfAbsent(series, k -> new TreeMap<>())
+                    .put(r.get("batch").asInt(), r.get("samples_per_s").asDouble());
+        }
+        List<Path> pngs = new ArrayList<>();
+        StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<title>vae4j benchmarks</title><style>body{font-family:sans-serif;margin:2em;color:#222}"
+                + "figure{display:inline-block;margin:0 1.5em 1.5em 0}pre{background:#f6f6f6;padding:1em;"
+                + "overflow-x:auto}</style></head><body>\n<h1>vae4j benchmarks</h1>\n");
+        JsonNode m = report.path("machine");
+        h.append("<p>").append(esc(m.path("cpu").asText("?") + ", " + report.path("cores").asInt() + " cores, "
+                + report.path("protocol").asText("?") + " mode, " + report.path("date").asText(""))).append("</p>\n");
+        for (Map.Entry<String, Map<String, Map<Integer, Double>>> c : data.entrySet()) {
+            boolean sweep = c.getValue().values().stream().anyMatch(s -> s.size() > 1);
+            if (!sweep) {
+                continue;
+            }
+            List<Charts.Line> lines = new ArrayList<>();
+            for (Map.Entry<String, Map<Integer, Double>> s : c.getValue().entrySet()) {
+                lines.add(new Charts.Line(s.getKey(), new ArrayList<>(s.getValue().keySet()),
+                        new ArrayList<>(s.getValue().values())));
+            }
+            BufferedImage img = Charts.sweep(c.getKey() + ": samples/s by batch size", "batch size", "samples/s",
+                    lines);
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ImageIO.write(img, "png", png);
+            String name = "bench-" + c.getKey().replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-$", "")
+                    .toLowerCase(java.util.Locale.ROOT) + ".png";
+            Path file = dir.resolve(name);
+            byte[] bytes = png.toByteArray();
+            AtomicFiles.write(file, o -> o.write(bytes));
+            pngs.add(file);
+            h.append("<figure><img alt=\"").append(esc(c.getKey())).append("\" src=\"data:image/png;base64,")
+                    .append(Base64.getEncoder().encodeToString(bytes)).append("\"><figcaption>").append(esc(c.getKey()))
+                    .append("</figcaption></figure>\n");
+        }
+        h.append("<pre>").append(esc(markdown)).append("</pre>\n</body></html>\n");
+        String html = h.toString();
+        AtomicFiles.write(dir.resolve("bench.html"), o -> o.write(html.getBytes(StandardCharsets.UTF_8)));
+        return pngs;
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
