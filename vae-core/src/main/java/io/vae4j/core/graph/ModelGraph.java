@@ -33,9 +33,8 @@ public final class ModelGraph implements AutoCloseable {
     private final DataType dataType;
     private final SameDiff sd;
     private final INDArray flat;
-    private final Map<String, long[]> layout;
-    private final Map<String, long[]> shapes = new LinkedHashMap<>();
-    private final Map<String, INDArray> views;
+    /** Where each parameter lies in {@link #flat}, in order. */
+    private final Map<String, Slot> slots;
     private int epochsDone;
     private boolean trained;
     private boolean closed;
@@ -55,20 +54,30 @@ public final class ModelGraph implements AutoCloseable {
             }
         }
         flat = Nd4j.create(dataType, total);
-        Map<String, long[]> offsets = new LinkedHashMap<>();
+        Map<String, Slot> found = new LinkedHashMap<>();
         long offset = 0;
         for (SDVariable v : params) {
-            offsets.put(v.name(), new long[] {offset, v.getArr().length()});
-            shapes.put(v.name(), v.getArr().shape());
+            found.put(v.name(), new Slot(offset, v.getArr().shape()));
             offset += v.getArr().length();
         }
-        layout = Collections.unmodifiableMap(offsets);
-        views = viewsOf(flat);
+        slots = Collections.unmodifiableMap(found);
+        Map<String, INDArray> views = viewsOf(flat);
         for (SDVariable v : params) {
             INDArray old = v.getArr();
             INDArray view = views.get(v.name());
             view.assign(old);
             sd.setArrayForVariable(v.name(), view);
+        }
+    }
+
+    /** A parameter's place in the flat buffer: where it starts, and its shape. */
+    private record Slot(long offset, long[] shape) {
+        long length() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return n;
         }
     }
 
@@ -124,14 +133,9 @@ public final class ModelGraph implements AutoCloseable {
         return sd;
     }
 
-    /** All parameters as one vector, in the order of {@link #parameterNames}. */
+    /** All parameters as one vector, in the graph's order of its variables. */
     public INDArray parameters() {
         return flat;
-    }
-
-    /** The parameters' names, in their order in the flat buffer. */
-    public List<String> parameterNames() {
-        return List.copyOf(layout.keySet());
     }
 
     /**
@@ -139,26 +143,21 @@ public final class ModelGraph implements AutoCloseable {
      * offsets: for gradients and optimizer moments that an update treats as one vector.
      */
     public Map<String, INDArray> viewsOf(INDArray buffer) {
-        if (buffer.length() != totalLength() || buffer.isView()) {
-            throw new IllegalArgumentException("need a vector of " + totalLength() + " values, got "
+        if (buffer.length() != flat.length() || buffer.isView()) {
+            throw new IllegalArgumentException("need a vector of " + flat.length() + " values, got "
                     + java.util.Arrays.toString(buffer.shape()));
         }
         Map<String, INDArray> out = new LinkedHashMap<>();
-        for (Map.Entry<String, long[]> e : layout.entrySet()) {
-            long offset = e.getValue()[0];
-            long len = e.getValue()[1];
-            long[] shape = shapes.get(e.getKey());
-            INDArray view = buffer.get(NDArrayIndex.interval(offset, offset + len)).reshape('c', shape);
+        for (Map.Entry<String, Slot> e : slots.entrySet()) {
+            long offset = e.getValue().offset();
+            long len = e.getValue().length();
+            INDArray view = buffer.get(NDArrayIndex.interval(offset, offset + len)).reshape('c', e.getValue().shape());
             if (!view.isView() && buffer.length() != len) {
                 throw new IllegalStateException("a parameter slice of the flat buffer is not a view");
             }
             out.put(e.getKey(), view);
         }
         return out;
-    }
-
-    private long totalLength() {
-        return layout.values().stream().mapToLong(v -> v[1]).sum();
     }
 
     /** Epochs trained so far, over all runs of this model. */
@@ -193,7 +192,7 @@ public final class ModelGraph implements AutoCloseable {
     /** SameDiff's optimizer state (per variable), made if SameDiff has none yet for every parameter. */
     public Map<String, GradientUpdater> optimizerState(boolean create) {
         Map<String, GradientUpdater> state = Dl4jCompat.updaterState(sd);
-        if (create && (state == null || !state.keySet().containsAll(layout.keySet()))) {
+        if (create && (state == null || !state.keySet().containsAll(slots.keySet()))) {
             Dl4jCompat.initializeTraining(sd);
             state = Dl4jCompat.updaterState(sd);
         }
