@@ -3,8 +3,10 @@ package io.vae4j.mnist.cli;
 import io.vae4j.core.model.Vae;
 import io.vae4j.mnist.data.MnistSplit;
 import io.vae4j.mnist.run.MnistData;
+import io.vae4j.mnist.run.ReportExplorer;
 import io.vae4j.mnist.run.RocAuc;
 import io.vae4j.mnist.run.RunFiles;
+import io.vae4j.mnist.run.RunReport;
 import io.vae4j.mnist.run.RunRecord;
 import io.vae4j.mnist.run.RunSettings;
 import io.vae4j.mnist.run.TrainingJob;
@@ -141,6 +143,8 @@ final class AnomalyCommand implements Callable<Integer> {
             result.put("held_out_among_" + shown + "_most_anomalous", heldOutAmongMost);
             result.put("score", "-ELBO in nats, mean over " + samples + " draws of z");
             RunFiles.writeJson(runDir.resolve("anomaly.json"), result);
+            // the page again, now with the scores and the most and least anomalous images
+            RunReport.write(runDir, null, ReportExplorer.of(v, test));
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.printf(Locale.ROOT, "Held-out digit %d: ROC AUC %.4f; mean -ELBO %.2f (digit %d) vs %.2f (others); "
                     + "%d of the %d most anomalous test images are %ds.%nRun directory: %s%n", holdout, auc,

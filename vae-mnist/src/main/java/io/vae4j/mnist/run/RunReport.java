@@ -23,7 +23,7 @@ import javax.imageio.ImageIO;
  * A run's {@code report.html}: one self-contained page (images inlined, no external file) with the run's settings,
  * loss curves, per-epoch metrics and every picture. Training writes it after every epoch, so that a user opens it
  * once and refreshes: while the run goes on, the page says how far it is and refreshes itself; the page of a run
- * that has ended does not.
+ * that has ended does not. With a model, the page also holds the interactive latent explorer ({@link ReportExplorer}).
  */
 public final class RunReport {
     /** The file's name in a run directory. */
@@ -31,8 +31,12 @@ public final class RunReport {
     /** Seconds between a live page's refreshes. */
     static final int REFRESH_SECONDS = 10;
 
+    /** Seconds after the user last touched the explorer before a live page may reload under them. */
+    static final int QUIET_SECONDS = 30;
+
     private final Path dir;
     private final Live live;
+    private final ReportExplorer explorer;
 
     /**
      * How far a run in progress is.
@@ -44,9 +48,10 @@ public final class RunReport {
     public record Live(int epoch, int epochs, double secondsLeft) {
     }
 
-    private RunReport(Path dir, Live live) {
+    private RunReport(Path dir, Live live, ReportExplorer explorer) {
         this.dir = dir;
         this.live = live;
+        this.explorer = explorer;
     }
 
     /**
@@ -56,7 +61,18 @@ public final class RunReport {
      * @return the file written
      */
     public static Path write(Path dir, Live live) throws IOException {
-        RunReport r = new RunReport(dir, live);
+        return write(dir, live, null);
+    }
+
+    /**
+     * Writes {@code report.html} into a run directory, atomically, with the latent explorer of a model.
+     *
+     * @param live     how far the run is, or null for a run that has ended
+     * @param explorer the explorer of the run's model, or null for a page without one
+     * @return the file written
+     */
+    public static Path write(Path dir, Live live, ReportExplorer explorer) throws IOException {
+        RunReport r = new RunReport(dir, live, explorer);
         String html = r.html(MetricsLog.open(dir).rows());
         Path file = dir.resolve(FILE);
         AtomicFiles.write(file, out -> out.write(html.getBytes(StandardCharsets.UTF_8)));
@@ -67,23 +83,27 @@ public final class RunReport {
         StringBuilder h = new StringBuilder();
         String title = "VAE run " + dir.toAbsolutePath().normalize().getFileName();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title))
-                .append("</title>\n<style>body{font-family:sans-serif;margin:2em;max-width:1100px;color:#222}"
-                        + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
-                        + "text-align:right}th{background:#f3f3f3}td.k{text-align:left;max-width:850px;overflow-wrap:anywhere}figure{display:inline-block;"
-                        + "margin:0 1.5em 1.5em 0;vertical-align:top}figcaption{font-size:90%;color:#555}"
-                        + "img{image-rendering:pixelated;max-width:100%}.live{background:#fff6d5;border:1px solid "
-                        + "#e0c060;padding:6px 10px}</style>");
+                .append("</title>\n<style>\n").append(ReportExplorer.resource("report.css")).append("</style>");
         if (live != null) {
-            h.append("<meta http-equiv=\"refresh\" content=\"").append(REFRESH_SECONDS).append("\">");
+            // Without scripts the page refreshes on a timer; with them it waits until the user has left the
+            // explorer alone for a while, so a refresh never wipes a drawing (the view itself survives in the URL).
+            h.append("<noscript><meta http-equiv=\"refresh\" content=\"").append(REFRESH_SECONDS)
+                    .append("\"></noscript>");
+            h.append(String.format(Locale.ROOT, "<script>setInterval(function(){if(Date.now()-(window."
+                    + "vaeExplorerTouched||0)>%d)location.reload();},%d);</script>", QUIET_SECONDS * 1000,
+                    REFRESH_SECONDS * 1000));
         }
         h.append("</head><body>\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n");
         if (live != null) {
             h.append(String.format(Locale.ROOT, "<p class=\"live\">Training: epoch %d of %d done, about %s left. "
-                    + "This page refreshes itself every %d s until the run ends.</p>%n", live.epoch(), live.epochs(),
+                    + "This page refreshes itself every %d s until the run ends (not while you use the explorer).</p>%n", live.epoch(), live.epochs(),
                     WorkEstimate.human(live.secondsLeft()), REFRESH_SECONDS));
         }
         summary(h);
+        if (explorer != null) {
+            explorer.appendTo(h);
+        }
         if (!rows.isEmpty()) {
             h.append("<h2>Loss curves</h2>\n");
             List<Integer> epochs = rows.stream().map(MetricsLog.Row::epoch).toList();
@@ -172,7 +192,7 @@ public final class RunReport {
                 .append(esc(caption)).append("</figcaption></figure>\n");
     }
 
-    private static String esc(String s) {
+    static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains a model on MNIST epoch by epoch and, after each epoch, writes into the run directory: the test -ELBO to
  * metrics.csv, {@code reconstruction_<epoch>.png}, {@code samples_<epoch>.png}, the checkpoint model.vae and
- * report.html (a page that refreshes itself while the run goes on). At the end it writes metrics.json and the
+ * report.html (a page that refreshes itself while the run goes on, with the latent explorer of that epoch's model). At the end it writes metrics.json and the
  * final report.
  *
  * <p>Every file is written atomically, and all of an epoch's files are written under one lock that a shutdown
@@ -132,7 +132,7 @@ public final class TrainingJob {
                     double perEpoch = (System.nanoTime() - epochStart) / 1e9;
                     RunReport.write(runDir, epoch < settings.epochs()
                             ? new RunReport.Live(epoch, settings.epochs(), perEpoch * (settings.epochs() - epoch))
-                            : null);
+                            : null, ReportExplorer.of(vae, data.test()));
                 } finally {
                     outputs.unlock();
                 }
@@ -153,7 +153,8 @@ public final class TrainingJob {
             test = vae.evaluate(data.testIterator(1000, labels));
         }
         writeSummary(runDir, vae, metrics.rows(), test, settings);
-        RunReport.write(runDir, null); // the run has ended: the page stops refreshing, and shows the summary
+        // the run has ended: the page stops refreshing, and shows the summary
+        RunReport.write(runDir, null, ReportExplorer.of(vae, data.test()));
         return new Result(metrics.rows(), test);
     }
 

@@ -513,11 +513,12 @@ class CliTest {
 
     @Test
     void reportIsOneSelfContainedPage() throws IOException {
-        CliRunner.Run r = CliRunner.run("report", "--model", run.toString());
+        CliRunner.Run r = CliRunner.run("report", "--model", run.toString(), "--data", data.toString());
         assertEquals(0, r.exitCode(), r.err());
         String html = Files.readString(run.resolve("report.html"));
         assertTrue(html.contains("data:image/png;base64,"), "images are inlined");
-        assertFalse(html.matches("(?s).*(src|href)=\"(?!data:).*"), "no external resources");
+        assertFalse(html.matches("(?s).*(src|href)=\"(?!data:|#).*"), "no external resources");
+        assertTrue(html.contains("id=\"vae-explorer-data\""), "the explorer carries the model");
         assertTrue(html.contains("reconstruction") && html.contains("Loss curves"));
         assertTrue(html.contains("Epoch 1: test images") && html.contains("Epoch 2: test images"), "first and last");
     }
@@ -528,7 +529,8 @@ class CliTest {
         Path one = root.resolve("one-epoch");
         assertEquals(0, CliRunner.run(concat(new String[] {"train", "--data", data.toString(), "--out",
             one.toString(), "--epochs", "1"}, SMALL)).exitCode());
-        CliRunner.Run r = CliRunner.run("report", "--model", one.resolve("model.vae").toString());
+        CliRunner.Run r = CliRunner.run("report", "--model", one.resolve("model.vae").toString(), "--data",
+                data.toString());
         assertEquals(0, r.exitCode(), r.err());
         String html = Files.readString(one.resolve("report.html"));
         assertTrue(html.contains("Epoch 1: test images (top) and reconstructions")
@@ -586,6 +588,20 @@ class CliTest {
         assertEquals(1, truncated.exitCode());
         assertEquals(1, truncated.err().lines().count(), truncated.err());
         assertTrue(truncated.err().contains(badData.resolve(MnistFiles.TEST_IMAGES).toString()), truncated.err());
+    }
+
+    /** Without readable test images the page is written all the same, without the explorer, and says why. */
+    @Test
+    void reportWithoutReadableDataLeavesOutTheExplorer() throws IOException {
+        Path badData = root.resolve("bad-report-data");
+        SyntheticMnist.write(badData, 20, 10, 1, false);
+        Files.write(badData.resolve(MnistFiles.TEST_IMAGES), new byte[] {0, 0, 8, 3, 0, 0});
+        CliRunner.Run r = CliRunner.run("report", "--model", run.toString(), "--data", badData.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.err().contains("No latent explorer") && r.err().contains("--data"), r.err());
+        String html = Files.readString(run.resolve("report.html"));
+        assertFalse(html.contains("vae-explorer-data"));
+        assertTrue(html.contains("Loss curves"));
     }
 
     @Test
