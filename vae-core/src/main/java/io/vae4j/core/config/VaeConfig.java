@@ -33,6 +33,9 @@ import java.util.List;
  * @param corruption       for a denoising model, how training corrupts the encoder's input (the likelihood
  *                         scores the clean image); {@link Corruption#NONE} otherwise (and when absent from a saved
  *                         configuration)
+ * @param objective        the training objective, ELBO or the importance-weighted bound (ELBO when absent from a
+ *                         saved configuration)
+ * @param samples          draws of z per example in each training step, 1 to {@value #MAX_SAMPLES} (1 when absent)
  */
 public record VaeConfig(
         int channels, int height, int width,
@@ -51,10 +54,14 @@ public record VaeConfig(
         int batchSize,
         long seed,
         int classes,
-        Corruption corruption) {
+        Corruption corruption,
+        Objective objective,
+        int samples) {
 
     /** Largest accepted size of any one dimension or layer, to catch typos before they allocate gigabytes. */
     public static final int MAX_SIZE = 1 << 16;
+    /** Largest accepted number of draws of z per training example (the IWAE paper goes to 50). */
+    public static final int MAX_SAMPLES = 1000;
 
     public VaeConfig {
         positive("channels", channels);
@@ -102,6 +109,23 @@ public record VaeConfig(
         if (corruption == null) {
             corruption = Corruption.NONE;
         }
+        if (objective == null) {
+            objective = Objective.ELBO;
+        }
+        if (samples == 0) {
+            samples = 1; // absent from a saved configuration
+        }
+        if (samples < 1 || samples > MAX_SAMPLES) {
+            throw invalid("samples", "in [1, " + MAX_SAMPLES + "]", samples);
+        }
+        if (kind == ModelKind.AE && (samples > 1 || objective == Objective.IWAE)) {
+            throw new IllegalArgumentException("an autoencoder (kind AE) has no posterior to draw from: it trains "
+                    + "with objective ELBO and samples 1, got " + objective + " and " + samples);
+        }
+        if (objective == Objective.IWAE && (beta != 1 || warmupEpochs != 0)) {
+            throw new IllegalArgumentException("the importance-weighted bound (objective IWAE) has no KL term to "
+                    + "weight: it needs beta 1 and warmupEpochs 0, got " + beta + " and " + warmupEpochs);
+        }
         if (kind == ModelKind.CVAE) {
             if (classes < 2 || classes > MAX_SIZE) {
                 throw invalid("classes", "in [2, " + MAX_SIZE + "] for the conditional VAE", classes);
@@ -128,6 +152,11 @@ public record VaeConfig(
     /** Values per row the decoder takes: z, followed for a conditional model by the one-hot label. */
     public int decoderInputSize() {
         return latentSize + classes;
+    }
+
+    /** Whether a training step draws more than one z per example or trains on the importance-weighted bound. */
+    public boolean multiSample() {
+        return samples > 1 || objective == Objective.IWAE;
     }
 
     /** Whether this is a denoising model: training corrupts the encoder's input. */
@@ -185,6 +214,8 @@ public record VaeConfig(
         b.batchSize = batchSize;
         b.seed = seed;
         b.corruption = corruption;
+        b.objective = objective;
+        b.samples = samples;
         b.classes = classes == 0 ? 10 : classes;
         return b;
     }
@@ -244,6 +275,8 @@ public record VaeConfig(
         private int batchSize = 128;
         private long seed = 42;
         private Corruption corruption = Corruption.NONE;
+        private Objective objective = Objective.ELBO;
+        private int samples = 1;
         private int classes = 10;
 
         private Builder() {
@@ -345,6 +378,20 @@ public record VaeConfig(
             return this;
         }
 
+        /**
+         * The training objective and the draws of z per example it is estimated with (default ELBO, 1). IWAE
+         * with K draws trains on the importance-weighted bound; ELBO with K draws averages the reconstruction term
+         * over them.
+         */
+        public Builder optObjective(Objective objective, int samples) {
+            if (samples < 1) {
+                throw invalid("samples", "in [1, " + MAX_SAMPLES + "]", samples);
+            }
+            this.objective = objective;
+            this.samples = samples;
+            return this;
+        }
+
         public VaeConfig build() {
             List<Integer> decoder = decoderHidden;
             if (decoder == null && encoderHidden != null) {
@@ -353,7 +400,7 @@ public record VaeConfig(
             }
             return new VaeConfig(channels, height, width, architecture, encoderHidden, decoder, convChannels,
                     activation, latentSize, likelihood, gaussianVariance, kind, beta, warmupEpochs, learningRate,
-                    batchSize, seed, classes, corruption);
+                    batchSize, seed, classes, corruption, objective, samples);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.vae4j.core.graph;
 import io.vae4j.core.compat.Dl4jCompat;
 import io.vae4j.core.config.Activation;
 import io.vae4j.core.config.Likelihood;
+import io.vae4j.core.config.Objective;
 import io.vae4j.core.config.VaeConfig;
 import java.util.SplittableRandom;
 import org.nd4j.autodiff.samediff.SDIndex;
@@ -61,16 +62,22 @@ public final class VaeGraph {
         SDVariable mu = dense(h, layout.mu(), VaeNames.MU);
 
         // Training branch: eps ~ N(0, I) drawn in the graph, as many rows as the batch at hand.
-        SDVariable zTrain;
+        SDVariable zTrain = null;
         SDVariable zEps;
         SDVariable kl = null;
+        // a denoising model's encoder sees the corrupted x; its likelihood scores the clean image
+        SDVariable target = config.denoising() ? sd.placeHolder(VaeNames.X_CLEAN, dataType, -1, d) : x;
         if (config.variational()) {
             SDVariable logVar = dense(h, layout.logVar(), VaeNames.LOGVAR);
             kl = gaussianKl(mu, logVar);
             SDVariable sigma = sd.math().exp("sigma", logVar.mul(0.5));
-            SDVariable epsTrain = Dl4jCompat.normalRowsLike(sd, "eps", VaeNames.EPS_TRAIN, mu, dataType,
-                    config.batchSize(), l);
-            zTrain = mu.add(VaeNames.Z_TRAIN, sigma.mul(epsTrain));
+            if (config.multiSample()) {
+                multiSampleBranches(mu, logVar, sigma, kl, beta, target, x, y);
+            } else {
+                SDVariable epsTrain = Dl4jCompat.normalRowsLike(sd, "eps", VaeNames.EPS_TRAIN, mu, dataType,
+                        config.batchSize(), l);
+                zTrain = mu.add(VaeNames.Z_TRAIN, sigma.mul(epsTrain));
+            }
             SDVariable eps = sd.placeHolder(VaeNames.EPS, dataType, -1, l);
             zEps = mu.add(VaeNames.Z_EPS, sigma.mul(eps));
         } else {
@@ -78,11 +85,11 @@ public final class VaeGraph {
             zEps = sd.identity(VaeNames.Z_EPS, mu);
         }
 
-        // a denoising model's encoder sees the corrupted x; its likelihood scores the clean image
-        SDVariable target = config.denoising() ? sd.placeHolder(VaeNames.X_CLEAN, dataType, -1, d) : x;
-        SDVariable reconTrain = reconstructionNll(target, decoder(withLabel(zTrain, y), VaeNames.TRAIN_PREFIX),
-                VaeNames.RECON_TRAIN, VaeNames.TRAIN_PREFIX);
-        lossOf(reconTrain, kl, beta, VaeNames.LOSS);
+        if (zTrain != null) {
+            SDVariable reconTrain = reconstructionNll(target, decoder(withLabel(zTrain, y), VaeNames.TRAIN_PREFIX),
+                    VaeNames.RECON_TRAIN, VaeNames.TRAIN_PREFIX);
+            lossOf(reconTrain, kl, beta, VaeNames.LOSS);
+        }
 
         SDVariable outEps = decoder(withLabel(zEps, y), VaeNames.EPS_PREFIX);
         pixelMean(outEps, VaeNames.MEAN_EPS);
@@ -97,6 +104,71 @@ public final class VaeGraph {
 
         sd.setLossVariables(VaeNames.LOSS);
         return sd;
+    }
+
+    /**
+     * The training and fixed-noise branches of a model that draws K = {@code config.samples()} codes per example:
+     * each example's mu, sigma, target and label repeated K times (row k * n + i is draw k of example i), one
+     * decoder pass over the K * n rows, and the objective. Burda et al. (2016), eq. 8: with log weights
+     * <pre>
+     *   log w_k = log p(x | z_k) + log p(z_k) - log q(z_k | x)
+     *           = -NLL_k - 1/2 sum_j z_kj^2 + 1/2 sum_j eps_kj^2 + 1/2 sum_j logvar_j      (the log 2 pi terms cancel)
+     * </pre>
+     * the importance-weighted bound is log (1/K) sum_k w_k, computed as a log-sum-exp shifted by its maximum. The
+     * K-sample ELBO is the mean of the K reconstruction terms plus beta times the analytic KL.
+     */
+    private void multiSampleBranches(SDVariable mu, SDVariable logVar, SDVariable sigma, SDVariable kl,
+            SDVariable beta, SDVariable target, SDVariable x, SDVariable y) {
+        int k = config.samples();
+        int l = config.latentSize();
+        SDVariable muK = sd.tile(mu, k, 1);
+        SDVariable sigmaK = sd.tile(sigma, k, 1);
+        SDVariable logVarK = sd.tile(logVar, k, 1);
+        SDVariable yK = y == null ? null : sd.tile(y, k, 1);
+        SDVariable epsTrain = Dl4jCompat.normalRowsLike(sd, "eps_k_draw", VaeNames.EPS_TRAIN_K, muK, dataType,
+                Math.multiplyExact(config.batchSize(), k), l);
+        SDVariable zTrain = muK.add(VaeNames.Z_TRAIN_K, sigmaK.mul(epsTrain));
+        // its own prefix: the Bernoulli kernels, made for one draw per example, do not apply here
+        SDVariable nllTrain = reconstructionNll(sd.tile(target, k, 1), decoder(withLabel(zTrain, yK),
+                VaeNames.TRAIN_K_PREFIX), VaeNames.NLL_TRAIN_K, VaeNames.TRAIN_K_PREFIX);
+        objective(nllTrain, zTrain, epsTrain, logVarK, kl, beta, VaeNames.RECON_TRAIN, VaeNames.NEG_BOUND_TRAIN,
+                VaeNames.LOSS);
+
+        SDVariable eps = sd.placeHolder(VaeNames.EPS_K, dataType, -1, l);
+        SDVariable zEps = muK.add(sigmaK.mul(eps));
+        SDVariable nllEps = reconstructionNll(sd.tile(x, k, 1), decoder(withLabel(zEps, yK), VaeNames.EPS_K_PREFIX),
+                VaeNames.NLL_EPS_K, VaeNames.EPS_K_PREFIX);
+        objective(nllEps, zEps, eps, logVarK, kl, beta, VaeNames.RECON_EPS_K, VaeNames.NEG_BOUND_EPS_K,
+                VaeNames.LOSS_EPS_K);
+    }
+
+    /**
+     * The objective over K draws per example from the per-row NLL [K * n]: the mean reconstruction term per
+     * example ({@code reconName}), the negated bound with beta = 1 per example, and the loss.
+     */
+    private void objective(SDVariable nll, SDVariable z, SDVariable eps, SDVariable logVarK, SDVariable kl,
+            SDVariable beta, String reconName, String boundName, String lossName) {
+        int k = config.samples();
+        // one draw: no reduction over the draws (see Dl4jCompat.reduceFailsOverWidth)
+        SDVariable nllByDraw = nll.reshape(k, -1); // [K, n]
+        SDVariable recon = k == 1 ? sd.identity(reconName, nll) : nllByDraw.mean(reconName, 0);
+        if (config.objective() == Objective.IWAE) {
+            SDVariable logPzOverQ = rowSum(sd.math().square(z).sub(sd.math().square(eps)).sub(logVarK),
+                    config.latentSize(), null).mul(-0.5);
+            SDVariable logW = nll.neg().add(logPzOverQ);
+            SDVariable logMeanW;
+            if (k == 1) {
+                logMeanW = logW;
+            } else {
+                SDVariable byDraw = logW.reshape(k, -1);
+                SDVariable max = byDraw.max(0);
+                logMeanW = sd.math().log(sd.math().exp(byDraw.sub(max)).sum(0)).add(max).sub(Math.log(k));
+            }
+            logMeanW.neg(boundName).mean(lossName, 0);
+        } else {
+            recon.add(boundName, kl);
+            lossOf(recon, kl, beta, lossName);
+        }
     }
 
     /** Mean over the batch of (reconstruction + beta * KL); just the reconstruction for an autoencoder. */

@@ -65,6 +65,33 @@ public final class VaeNames {
     /** Training branch: the scalar loss, mean over the batch of (reconstruction + beta * KL). */
     public static final String LOSS = "loss";
 
+    /**
+     * Training branch of a model trained with several draws per example or on the importance-weighted bound
+     * ({@code VaeConfig.multiSample()}): the noise, [samples * batch, latent], row {@code k * batch + i} the k-th
+     * draw for example i. Such a graph has no {@link #EPS_TRAIN} and {@link #Z_TRAIN}; its {@link #RECON_TRAIN}
+     * is the reconstruction NLL averaged over the draws, and {@link #LOSS} the objective's negation.
+     */
+    public static final String EPS_TRAIN_K = "eps_train_k";
+    /** Multi-sample training branch: the latent samples, [samples * batch, latent]. */
+    public static final String Z_TRAIN_K = "z_train_k";
+    /**
+     * Multi-sample training branch: per-example negated bound with beta = 1, [batch]: the importance-weighted
+     * bound's for IWAE, reconstruction (averaged over the draws) plus KL for ELBO.
+     */
+    public static final String NEG_BOUND_TRAIN = "neg_bound_train";
+    /** Multi-sample training branch: per-row reconstruction NLL, [samples * batch]. */
+    public static final String NLL_TRAIN_K = "nll_train_k";
+    /** Placeholder: noise for the multi-sample fixed-noise branch, [samples * batch, latent], rows as above. */
+    public static final String EPS_K = "eps_k";
+    /** Multi-sample fixed-noise branch: per-row reconstruction NLL, [samples * batch]. */
+    public static final String NLL_EPS_K = "nll_eps_k";
+    /** Multi-sample fixed-noise branch: per-example reconstruction NLL averaged over the draws, [batch]. */
+    public static final String RECON_EPS_K = "recon_eps_k";
+    /** Multi-sample fixed-noise branch: per-example negated bound, [batch]. */
+    public static final String NEG_BOUND_EPS_K = "neg_bound_eps_k";
+    /** Multi-sample fixed-noise branch: the scalar loss, as the training branch's; used by the gradient check. */
+    public static final String LOSS_EPS_K = "loss_eps_k";
+
     /** Fixed-noise branch: latent sample mu + sigma * eps (mu for AE). */
     public static final String Z_EPS = "z_eps";
     /** Fixed-noise branch: per-example reconstruction NLL, [batch]. */
@@ -110,6 +137,10 @@ public final class VaeNames {
     public static final String TRAIN_PREFIX = "train_";
     public static final String EPS_PREFIX = "eps_";
     public static final String Z_PREFIX = "zin_";
+    /** Name prefix of the multi-sample training branch's decoder. */
+    public static final String TRAIN_K_PREFIX = "traink_";
+    /** Name prefix of the multi-sample fixed-noise branch's decoder. */
+    public static final String EPS_K_PREFIX = "epsk_";
 
     private VaeNames() {
     }

@@ -10,9 +10,11 @@ package io.vae4j.core.train;
  * @param kl             mean KL term, nats per example (0 for an autoencoder)
  * @param examples       examples seen
  * @param seconds        wall time of the epoch
+ * @param negBound       mean negated training objective with beta = 1, nats per example: the importance-weighted
+ *                       bound's for a model trained on it, else the ELBO's (reconstruction + KL)
  */
 public record EpochSummary(int epoch, double beta, double reconstruction, double kl, long examples,
-                           double seconds) {
+                           double seconds, double negBound) {
     /** Mean training loss, reconstruction + beta * KL: what the optimizer minimised. */
     public double meanLoss() {
         return reconstruction + beta * kl;

@@ -1,5 +1,6 @@
 package io.vae4j.core.train;
 
+import io.vae4j.core.config.Objective;
 import io.vae4j.core.config.VaeConfig;
 import io.vae4j.core.graph.Inputs;
 import io.vae4j.core.graph.ModelGraph;
@@ -111,6 +112,7 @@ public final class Trainer implements AutoCloseable {
         }
         double reconTotal = 0;
         double klTotal = 0;
+        double boundTotal = 0;
         long examples = 0;
         long start = System.nanoTime();
         if (!data.hasNext()) {
@@ -125,13 +127,16 @@ public final class Trainer implements AutoCloseable {
             int iteration = adam.update(rule, epoch);
             double recon = Inputs.sum(step.recon());
             double kl = step.kl() == null ? 0 : Inputs.sum(step.kl());
-            double value = (recon + beta * kl) / n;
+            double negBound = step.negBound() == null ? recon + kl : Inputs.sum(step.negBound());
+            // what Adam minimised: the importance-weighted bound, or reconstruction + beta * KL
+            double value = (config.objective() == Objective.IWAE ? negBound : recon + beta * kl) / n;
             if (!Double.isFinite(value)) {
                 throw new TrainingDivergedException("training diverged in epoch " + epoch + " at iteration "
                         + iteration + ": the loss is " + value + "; lower the learning rate or check the inputs");
             }
             reconTotal += recon;
             klTotal += kl;
+            boundTotal += negBound;
             examples += n;
             for (TrainingListener l : listeners) {
                 l.onBatch(epoch, iteration, n, value);
@@ -140,7 +145,7 @@ public final class Trainer implements AutoCloseable {
         double seconds = (System.nanoTime() - start) / 1e9;
         model.epochDone();
         EpochSummary summary = new EpochSummary(epoch, beta, reconTotal / examples, klTotal / examples, examples,
-                seconds);
+                seconds, boundTotal / examples);
         LOG.debug("epoch {} done: {}", epoch, summary);
         for (TrainingListener l : listeners) {
             l.onEpochEnd(summary);

@@ -45,8 +45,11 @@ final class TrainingSteps implements AutoCloseable {
      * @param clean a denoising model's clean images, [n, inputSize]; else null
      * @param recon per-example reconstruction NLL, [n]
      * @param kl    per-example KL, [n]; null for an autoencoder
+     * @param negBound per-example negated training bound (beta = 1), [n], of a model with several draws per
+     *              example or the importance-weighted objective; null for the others (it is recon + KL there)
      */
-    record Step(CompiledGraph graph, INDArray input, INDArray clean, INDArray recon, INDArray kl) {
+    record Step(CompiledGraph graph, INDArray input, INDArray clean, INDArray recon, INDArray kl,
+                INDArray negBound) {
     }
 
     /** @param gradients where each parameter's gradient goes, by name */
@@ -85,6 +88,9 @@ final class TrainingSteps implements AutoCloseable {
         if (config.variational()) {
             wanted.add(VaeNames.KL);
         }
+        if (config.multiSample()) {
+            wanted.add(VaeNames.NEG_BOUND_TRAIN);
+        }
         List<Fused> kernels = new ArrayList<>();
         if (config.likelihood() == Likelihood.BERNOULLI) {
             kernels.addAll(BernoulliKernels.of(sd, grad, likelihoodTarget(config)));
@@ -99,7 +105,8 @@ final class TrainingSteps implements AutoCloseable {
         CompiledGraph graph = GraphCompiler.compile(grad, leaves, bound, wanted, fused);
         LOG.debug("compiled the training step for batches of {}: {} steps", n, graph.size());
         c = new Step(graph, input, clean, graph.value(VaeNames.RECON_TRAIN),
-                config.variational() ? graph.value(VaeNames.KL) : null);
+                config.variational() ? graph.value(VaeNames.KL) : null,
+                config.multiSample() ? graph.value(VaeNames.NEG_BOUND_TRAIN) : null);
         steps.put(n, c);
         return c;
     }

@@ -9,6 +9,7 @@ import io.vae4j.core.config.Activation;
 import io.vae4j.core.config.Architecture;
 import io.vae4j.core.config.Likelihood;
 import io.vae4j.core.config.ModelKind;
+import io.vae4j.core.config.Objective;
 import io.vae4j.core.config.VaeConfig;
 import io.vae4j.core.model.Vae;
 import io.vae4j.core.graph.VaeNames;
@@ -53,8 +54,20 @@ class CompiledTrainingStepTest {
         VaeConfig.Builder mlp = VaeConfig.builder().setInputSize(12).setLatentSize(3)
                 .optEncoderHidden(List.of(7)).optDecoderHidden(List.of(6)).optBatchSize(BATCH).optSeed(3)
                 .optWarmupEpochs(2).optBeta(0.8).optLearningRate(0.01);
+        VaeConfig.Builder iwae = VaeConfig.builder().setInputSize(12).setLatentSize(3)
+                .optEncoderHidden(List.of(7)).optDecoderHidden(List.of(6)).optBatchSize(BATCH).optSeed(3)
+                .optLearningRate(0.01).optObjective(Objective.IWAE, 3);
         return Stream.of(
-                Arguments.of("mlp relu bernoulli", mlp.optActivation(Activation.RELU).build(), DataType.DOUBLE),
+                Arguments.of("mlp iwae k=3", iwae.build(), DataType.DOUBLE),
+                Arguments.of("mlp iwae k=3 float", iwae.build(), DataType.FLOAT),
+                Arguments.of("mlp iwae k=1", iwae.optObjective(Objective.IWAE, 1).build(), DataType.DOUBLE),
+                Arguments.of("mlp iwae k=3 conditional gaussian", iwae.optObjective(Objective.IWAE, 3)
+                        .optKind(ModelKind.CVAE).optClasses(4).optLikelihood(Likelihood.GAUSSIAN)
+                        .optGaussianVariance(0.5).build(), DataType.DOUBLE),
+                Arguments.of("mlp elbo k=4", mlp.optActivation(Activation.RELU).optObjective(Objective.ELBO, 4)
+                        .build(), DataType.DOUBLE),
+                Arguments.of("mlp relu bernoulli", mlp.optActivation(Activation.RELU).optObjective(Objective.ELBO, 1)
+                        .build(), DataType.DOUBLE),
                 Arguments.of("mlp relu bernoulli float", mlp.optActivation(Activation.RELU).build(), DataType.FLOAT),
                 Arguments.of("mlp elu gaussian", mlp.optActivation(Activation.ELU)
                         .optLikelihood(Likelihood.GAUSSIAN).optGaussianVariance(0.5).build(), DataType.DOUBLE),

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
         header = "Train without one digit and detect it by its -ELBO.",
         footerHeading = "%nExamples:%n", footer = {"  ./vae anomaly --holdout 0", "  ./vae anomaly --holdout 9 --epochs 5 --out runs/anomaly-9"}, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train on every digit except --holdout, score every test image by its -ELBO (averaged over "
-            + "--samples draws of z), and report the ROC AUC of the held-out digit against the rest. Writes "
+            + "--score-samples draws of z), and report the ROC AUC of the held-out digit against the rest. Writes "
             + "anomaly.json, most_anomalous.png and least_anomalous.png (and the usual training files)."})
 final class AnomalyCommand implements Callable<Integer> {
     private static final int SHOWN = 32;
@@ -48,7 +48,8 @@ final class AnomalyCommand implements Callable<Integer> {
     @Option(names = "--holdout", required = true, paramLabel = "D", description = "The digit left out of training.")
     int holdout;
 
-    @Option(names = "--samples", paramLabel = "S", defaultValue = "5",
+    // not --samples: that is the training objective's draws per image, a model flag
+    @Option(names = "--score-samples", paramLabel = "S", defaultValue = "5",
             description = "Draws of z per test image for its score, 1 to 1,000. Default: ${DEFAULT-VALUE}.")
     int samples;
 
@@ -70,7 +71,7 @@ final class AnomalyCommand implements Callable<Integer> {
                     + holdout);
         }
         if (samples < 1 || samples > 1000) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be in [1, 1000], got "
+            throw new CommandLine.ParameterException(spec.commandLine(), "--score-samples must be in [1, 1000], got "
                     + samples);
         }
         Path runDir = out != null ? out : RunFiles.timestamped(Path.of("runs"), "anomaly-" + holdout);
@@ -97,7 +98,7 @@ final class AnomalyCommand implements Callable<Integer> {
         limit.check(WorkEstimate.trainingSeconds(record.config(), mnist.train().count(), mnist.test().count(),
                 Math.max(0, settings.epochs() - done), WorkLimit.cores())
                 + WorkEstimate.scoringSeconds(record.config(), mnist.test().count(), samples, WorkLimit.cores()),
-                "training and scoring", "lower --epochs, --limit or --samples");
+                "training and scoring", "lower --epochs, --limit or --score-samples");
         WorkLimit.checkMemory(WorkEstimate.trainingBytes(record.config()), "a training step at --batch-size "
                 + record.config().batchSize());
         try (Vae v = opened.vae() != null ? opened.vae() : Vae.create(record.config())) {

@@ -5,6 +5,7 @@ import io.vae4j.core.config.Architecture;
 import io.vae4j.core.config.Corruption;
 import io.vae4j.core.config.Likelihood;
 import io.vae4j.core.config.ModelKind;
+import io.vae4j.core.config.Objective;
 import io.vae4j.core.config.VaeConfig;
 import io.vae4j.mnist.data.Binarization;
 import java.util.List;
@@ -21,7 +22,10 @@ public final class ModelOptions {
             Map.entry("decoderHidden", "--decoder-hidden"), Map.entry("convChannels", "--conv-channels"),
             Map.entry("beta", "--beta"), Map.entry("warmupEpochs", "--warmup"),
             Map.entry("learningRate", "--lr"), Map.entry("batchSize", "--batch-size"),
-            Map.entry("gaussianVariance", "--gaussian-variance"), Map.entry("input height", "--arch"));
+            Map.entry("gaussianVariance", "--gaussian-variance"), Map.entry("input height", "--arch"),
+            Map.entry("samples", "--samples"),
+            Map.entry("the importance-weighted bound", "--objective iwae with --beta and --warmup"),
+            Map.entry("an autoencoder (kind AE) has no posterior", "--kind ae with --objective and --samples"));
 
     @Option(names = "--kind", paramLabel = "vae|ae|cvae", description = "The model kind: VAE, the plain "
             + "autoencoder (z = mu, no KL), or the conditional VAE (encoder and decoder also receive the one-hot "
@@ -56,9 +60,19 @@ public final class ModelOptions {
             description = "Hidden activation: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     Activation activation;
 
-    @Option(names = "--latent", paramLabel = "N", defaultValue = "20", description = "Latent size. Default: "
-            + "${DEFAULT-VALUE}.")
-    int latent;
+    /** A conditional model's latent size unless --latent says otherwise (docs/conditional.md says why). */
+    static final int CONDITIONAL_LATENT = 2;
+    static final int DEFAULT_LATENT = 20;
+
+    @Option(names = "--latent", paramLabel = "N", description = "Latent size. Default: " + DEFAULT_LATENT + ", and "
+            + CONDITIONAL_LATENT + " for --kind cvae: the label carries the digit, and a small z that holds only "
+            + "the style leaves the label in charge (--latent 20 is the earlier conditional default).")
+    Integer latent;
+
+    /** The latent size: --latent, else the kind's default. */
+    int latentSize() {
+        return latent != null ? latent : kind == ModelKind.CVAE ? CONDITIONAL_LATENT : DEFAULT_LATENT;
+    }
 
     @Option(names = "--likelihood", paramLabel = "bernoulli|gaussian", defaultValue = "bernoulli",
             description = "p(x|z): Bernoulli on logits, or Gaussian with fixed variance. Default: ${DEFAULT-VALUE}.")
@@ -76,6 +90,18 @@ public final class ModelOptions {
             description = "Raise the KL weight linearly from 0 to beta over this many epochs. Default: "
                     + "${DEFAULT-VALUE}.")
     int warmup;
+
+    @Option(names = "--objective", paramLabel = "elbo|iwae", defaultValue = "elbo",
+            description = "What training maximises: the ELBO, or the importance-weighted bound of Burda et al. (2016) "
+                    + "over --samples draws (tighter for K > 1; needs --beta 1 and no --warmup). Default: "
+                    + "${DEFAULT-VALUE}.")
+    Objective objective;
+
+    @Option(names = "--samples", paramLabel = "K", defaultValue = "1",
+            description = "Draws of z per training image, 1 to 1,000: the decoder runs on K x batch rows. The "
+                    + "importance-weighted bound's K; with --objective elbo the reconstruction term is averaged over "
+                    + "them. Default: ${DEFAULT-VALUE}.")
+    int samples;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Epochs. Default: "
             + "${DEFAULT-VALUE}.")
@@ -126,11 +152,11 @@ public final class ModelOptions {
 
     /** The configuration for single-channel images of the given shape. */
     VaeConfig config(int rows, int cols) {
-        VaeConfig.Builder b = VaeConfig.builder().setInputShape(1, rows, cols).setLatentSize(latent)
+        VaeConfig.Builder b = VaeConfig.builder().setInputShape(1, rows, cols).setLatentSize(latentSize())
                 .optKind(kind).optArchitecture(architecture).optEncoderHidden(hidden).optConvChannels(convChannels)
                 .optActivation(activation).optLikelihood(likelihood).optGaussianVariance(gaussianVariance)
                 .optBeta(beta).optWarmupEpochs(warmup).optLearningRate(learningRate).optBatchSize(batchSize)
-                .optSeed(seed).optCorruption(corrupt);
+                .optSeed(seed).optCorruption(corrupt).optObjective(objective, samples);
         if (decoderHidden != null) {
             b.optDecoderHidden(decoderHidden);
         }
@@ -149,7 +175,8 @@ public final class ModelOptions {
             Map.entry("--gaussian-variance", VaeConfig::gaussianVariance), Map.entry("--beta", VaeConfig::beta),
             Map.entry("--warmup", VaeConfig::warmupEpochs), Map.entry("--batch-size", VaeConfig::batchSize),
             Map.entry("--lr", VaeConfig::learningRate), Map.entry("--seed", VaeConfig::seed),
-            Map.entry("--corrupt", VaeConfig::corruption));
+            Map.entry("--corrupt", VaeConfig::corruption), Map.entry("--objective", VaeConfig::objective),
+            Map.entry("--samples", VaeConfig::samples));
 
     /** For each flag that sets a data setting of the run, that setting. */
     static final Map<String, java.util.function.Function<RunSettings, Object>> SETTINGS_FIELDS = Map.of(

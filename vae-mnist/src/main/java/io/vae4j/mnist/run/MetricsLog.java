@@ -12,20 +12,35 @@ import java.util.Locale;
 /** metrics.csv: one row per epoch, rewritten atomically after each epoch so it is never half-written. */
 public final class MetricsLog {
     public static final String HEADER = "epoch,test_neg_elbo,test_recon,test_kl,train_neg_elbo,train_recon,train_kl,"
-            + "beta,train_samples_per_s,seconds";
+            + "beta,train_samples_per_s,seconds,train_neg_bound,test_neg_bound";
+    /** Columns of the first format, before the importance-weighted bound's two; such rows still read. */
+    private static final int FIRST_FORMAT_COLUMNS = 10;
 
-    /** One epoch's numbers (epoch is 1-based, as people count). */
+    /**
+     * One epoch's numbers (epoch is 1-based, as people count).
+     *
+     * @param trainNegBound the negated training objective with beta = 1, averaged over the epoch: the
+     *                      importance-weighted bound's at the trained K, else the -ELBO (NaN in older files)
+     * @param testNegBound  the test set's negated importance-weighted bound at the trained K, for a model trained on
+     *                      it; NaN otherwise
+     */
     public record Row(int epoch, double testNegElbo, double testRecon, double testKl, double trainNegElbo,
-                      double trainRecon, double trainKl, double beta, double trainSamplesPerSecond, double seconds) {
+                      double trainRecon, double trainKl, double beta, double trainSamplesPerSecond, double seconds,
+                      double trainNegBound, double testNegBound) {
         String csv() {
-            return String.format(Locale.ROOT, "%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.1f,%.2f", epoch, testNegElbo,
-                    testRecon, testKl, trainNegElbo, trainRecon, trainKl, beta, trainSamplesPerSecond, seconds);
+            return String.format(Locale.ROOT, "%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.1f,%.2f,%.4f,%.4f", epoch,
+                    testNegElbo, testRecon, testKl, trainNegElbo, trainRecon, trainKl, beta, trainSamplesPerSecond,
+                    seconds, trainNegBound, testNegBound);
         }
 
         static Row parse(String line) {
             String[] f = line.split(",");
+            if (f.length != FIRST_FORMAT_COLUMNS && f.length != FIRST_FORMAT_COLUMNS + 2) {
+                throw new IllegalArgumentException(f.length + " columns");
+            }
+            boolean bounds = f.length > FIRST_FORMAT_COLUMNS;
             return new Row(Integer.parseInt(f[0]), d(f[1]), d(f[2]), d(f[3]), d(f[4]), d(f[5]), d(f[6]), d(f[7]),
-                    d(f[8]), d(f[9]));
+                    d(f[8]), d(f[9]), bounds ? d(f[10]) : Double.NaN, bounds ? d(f[11]) : Double.NaN);
         }
 
         private static double d(String s) {

@@ -107,22 +107,38 @@ public final class RunReport {
         if (!rows.isEmpty()) {
             h.append("<h2>Loss curves</h2>\n");
             List<Integer> epochs = rows.stream().map(MetricsLog.Row::epoch).toList();
-            figure(h, Charts.lines("-ELBO per epoch", "epoch", "nats per image", List.of(
+            // a model trained on the importance-weighted bound: its training and test bounds beside the -ELBO
+            boolean bounds = rows.stream().anyMatch(r -> !Double.isNaN(r.testNegBound()));
+            List<Charts.Line> lines = new ArrayList<>(List.of(
                     new Charts.Line("test -ELBO", epochs, rows.stream().map(MetricsLog.Row::testNegElbo).toList()),
-                    new Charts.Line("train -ELBO", epochs, rows.stream().map(MetricsLog.Row::trainNegElbo).toList()))),
+                    new Charts.Line("train -ELBO", epochs, rows.stream().map(MetricsLog.Row::trainNegElbo).toList())));
+            if (bounds) {
+                lines.add(new Charts.Line("test -IWAE bound", epochs,
+                        rows.stream().map(MetricsLog.Row::testNegBound).toList()));
+                lines.add(new Charts.Line("train -IWAE bound", epochs,
+                        rows.stream().map(MetricsLog.Row::trainNegBound).toList()));
+            }
+            figure(h, Charts.lines("-ELBO per epoch", "epoch", "nats per image", lines),
                     "Negative ELBO (reconstruction + KL) on the test set after each epoch, and averaged over the "
-                    + "epoch's training batches");
+                    + "epoch's training batches" + (bounds ? "; and the negated importance-weighted bound the "
+                    + "model trains on, at its K" : ""));
             figure(h, Charts.lines("Terms of the test -ELBO", "epoch", "nats per image", List.of(
                     new Charts.Line("reconstruction", epochs, rows.stream().map(MetricsLog.Row::testRecon).toList()),
                     new Charts.Line("KL", epochs, rows.stream().map(MetricsLog.Row::testKl).toList()))),
                     "Reconstruction NLL and KL term on the test set");
             h.append("<h2>Metrics per epoch</h2>\n<table><tr><th>epoch</th><th>test -ELBO</th><th>test recon</th>"
-                    + "<th>test KL</th><th>train -ELBO</th><th>beta</th><th>samples/s</th><th>seconds</th></tr>\n");
+                    + "<th>test KL</th><th>train -ELBO</th>"
+                    + (bounds ? "<th>test -IWAE bound</th><th>train -IWAE bound</th>" : "")
+                    + "<th>beta</th><th>samples/s</th><th>seconds</th></tr>\n");
             for (MetricsLog.Row r : rows) {
                 h.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%.2f</td><td>%.2f</td><td>%.2f</td>"
-                        + "<td>%.2f</td><td>%.2f</td><td>%,.0f</td><td>%.1f</td></tr>%n", r.epoch(), r.testNegElbo(),
-                        r.testRecon(), r.testKl(), r.trainNegElbo(), r.beta(), r.trainSamplesPerSecond(),
-                        r.seconds()));
+                        + "<td>%.2f</td>", r.epoch(), r.testNegElbo(), r.testRecon(), r.testKl(), r.trainNegElbo()));
+                if (bounds) {
+                    h.append(String.format(Locale.ROOT, "<td>%.2f</td><td>%.2f</td>", r.testNegBound(),
+                            r.trainNegBound()));
+                }
+                h.append(String.format(Locale.ROOT, "<td>%.2f</td><td>%,.0f</td><td>%.1f</td></tr>%n", r.beta(),
+                        r.trainSamplesPerSecond(), r.seconds()));
             }
             h.append("</table>\n");
             int last = rows.get(rows.size() - 1).epoch();

@@ -1,12 +1,14 @@
 package io.vae4j.mnist.run;
 
 import io.vae4j.core.backend.BackendInfo;
+import io.vae4j.core.config.Objective;
 import io.vae4j.core.eval.ElboResult;
 import io.vae4j.core.io.ProjectVersion;
 import io.vae4j.core.model.Vae;
 import io.vae4j.core.train.EpochSummary;
 import io.vae4j.core.train.Trainer;
 import io.vae4j.mnist.data.MnistIterator;
+import io.vae4j.mnist.data.MnistSplit;
 import io.vae4j.mnist.viz.ImageGrid;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,6 +39,8 @@ public final class TrainingJob {
     private static final int SHOWN_SAMPLES = 64;
     /** Prior samples use the same z every epoch, so the pictures show the decoder improving. */
     private static final long SAMPLE_SEED = 1234;
+    /** The test bound's draws are the same every epoch, so its changes are the model's. */
+    private static final long TEST_BOUND_SEED = 4321;
 
     /** What a finished job did: every epoch's metrics (a resumed run's earlier ones too) and the final test score. */
     public record Result(List<MetricsLog.Row> rows, ElboResult finalTest) {
@@ -110,8 +114,10 @@ public final class TrainingJob {
                 EpochSummary s = trainer.fit(train, 1, progress).get(0);
                 test = vae.evaluate(data.testIterator(1000, labels));
                 int epoch = s.epoch() + 1;
+                double testBound = testNegBound(vae, data);
                 MetricsLog.Row row = new MetricsLog.Row(epoch, test.negElbo(), test.reconstruction(), test.kl(),
-                        s.negElbo(), s.reconstruction(), s.kl(), s.beta(), s.examplesPerSecond(), s.seconds());
+                        s.negElbo(), s.reconstruction(), s.kl(), s.beta(), s.examplesPerSecond(), s.seconds(),
+                        s.negBound(), testBound);
                 outputs.lock();
                 try {
                     // The checkpoint is the commit point: the epoch's row and pictures follow it, so a failed save
@@ -137,9 +143,12 @@ public final class TrainingJob {
                     outputs.unlock();
                 }
                 LOG.info(String.format(java.util.Locale.ROOT,
-                        "epoch %d/%d: test -ELBO %.2f (recon %.2f, KL %.2f), train -ELBO %.2f, beta %.2f, "
+                        "epoch %d/%d: test -ELBO %.2f (recon %.2f, KL %.2f), train -ELBO %.2f, %sbeta %.2f, "
                                 + "%,.0f samples/s, %.1f s",
                         epoch, settings.epochs(), test.negElbo(), test.reconstruction(), test.kl(), s.negElbo(),
+                        Double.isNaN(testBound) ? "" : String.format(java.util.Locale.ROOT,
+                                "-IWAE bound (K=%d) train %.2f, test %.2f, ", vae.config().samples(), s.negBound(),
+                                testBound),
                         s.beta(), s.examplesPerSecond(), s.seconds()));
             }
         } finally {
@@ -172,9 +181,29 @@ public final class TrainingJob {
         ElboResult test = vae.evaluate(data.testIterator(1000, vae.config().conditional()));
         metrics.append(new MetricsLog.Row(vae.epochsDone(), test.negElbo(), test.reconstruction(), test.kl(),
                 Double.NaN, Double.NaN, Double.NaN, vae.config().betaAt(vae.epochsDone() - 1), Double.NaN,
-                Double.NaN));
+                Double.NaN, Double.NaN, testNegBound(vae, data)));
         LOG.warn("metrics.csv had no row for epoch {}, whose checkpoint was written just before an interruption: "
                 + "its test figures were computed again, its training figures are unknown (NaN)", vae.epochsDone());
+    }
+
+    /**
+     * The test set's negated importance-weighted bound at the K the model trains with, per image, for a model
+     * trained on that bound (NaN for the others): the figure its training objective is comparable with.
+     */
+    private static double testNegBound(Vae vae, MnistData data) {
+        if (vae.config().objective() != Objective.IWAE) {
+            return Double.NaN;
+        }
+        MnistSplit test = data.test();
+        double sum = 0;
+        for (int start = 0; start < test.count(); start += 1000) {
+            int[] idx = java.util.stream.IntStream.range(start, Math.min(test.count(), start + 1000)).toArray();
+            for (double logP : vae.importanceWeightedLogLikelihood(test.inputs(vae.config().conditional(), idx),
+                    vae.config().samples(), TEST_BOUND_SEED + start)) {
+                sum -= logP;
+            }
+        }
+        return sum / test.count();
     }
 
     private static void writeSummary(Path runDir, Vae vae, List<MetricsLog.Row> rows, ElboResult test,
@@ -190,6 +219,10 @@ public final class TrainingJob {
         if (best != null) {
             summary.put("best_test_neg_elbo", best.testNegElbo());
             summary.put("best_epoch", best.epoch());
+        }
+        if (vae.config().objective() == Objective.IWAE && !rows.isEmpty()) {
+            summary.put("test_neg_iwae_bound", rows.get(rows.size() - 1).testNegBound());
+            summary.put("iwae_samples", vae.config().samples());
         }
         summary.put("train_seconds", rows.stream().mapToDouble(MetricsLog.Row::seconds).sum());
         summary.put("mean_train_samples_per_s",

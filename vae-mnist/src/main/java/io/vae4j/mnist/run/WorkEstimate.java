@@ -1,5 +1,6 @@
 package io.vae4j.mnist.run;
 
+import io.vae4j.core.config.Objective;
 import io.vae4j.core.config.VaeConfig;
 import io.vae4j.core.graph.Layout;
 import java.util.Locale;
@@ -49,9 +50,15 @@ public final class WorkEstimate {
         return 2 * (macs(layout.encoder()) + heads + macs(layout.decoder()));
     }
 
-    /** Seconds of training for {@code epochs} epochs of {@code examples}, each followed by a test pass. */
+    /**
+     * Seconds of training for {@code epochs} epochs of {@code examples}, each followed by a test pass (and, for a
+     * model trained on the importance-weighted bound, the test bound with as many draws).
+     */
     public static double trainingSeconds(VaeConfig c, long examples, long testExamples, int epochs, int cores) {
-        double flops = epochs * (3 * forwardFlops(c) * examples + forwardFlops(c) * testExamples);
+        // each training example runs the decoder once per draw
+        double step = forwardFlops(c) + (c.samples() - 1) * decoderFlops(c);
+        double test = forwardFlops(c) + (c.objective() == Objective.IWAE ? c.samples() * decoderFlops(c) : 0);
+        double flops = epochs * (3 * step * examples + test * testExamples);
         return flops / (FLOPS_PER_CORE * Math.max(1, cores));
     }
 
@@ -80,6 +87,10 @@ public final class WorkEstimate {
         }
         params += 2.0 * (layout.mu().in() + 1) * layout.mu().out();
         activations += 4.0 * c.latentSize();
+        for (Layout.Layer l : layout.decoder()) { // the other draws' decoder activations
+            activations += (c.samples() - 1.0) * (l.kind() == Layout.Kind.DENSE ? l.out()
+                    : l.out() * Math.pow(l.side() * 2.0, 2));
+        }
         return 4 * (4 * params + FLOATS_PER_ACTIVATION * activations * c.batchSize());
     }
 

@@ -11,6 +11,7 @@ import io.vae4j.core.model.Vae;
 import io.vae4j.mnist.data.MnistFiles;
 import io.vae4j.mnist.data.MnistIterator;
 import io.vae4j.mnist.data.SyntheticMnist;
+import io.vae4j.mnist.run.MetricsLog;
 import io.vae4j.mnist.run.RunFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -435,7 +436,7 @@ class CliTest {
     void anomalyReportsAnAucForTheHeldOutDigit() throws IOException {
         Path dir = root.resolve("anomaly");
         CliRunner.Run r = CliRunner.run(concat(new String[] {"anomaly", "--holdout", "3", "--data", data.toString(),
-            "--out", dir.toString(), "--epochs", "2", "--samples", "2"}, SMALL));
+            "--out", dir.toString(), "--epochs", "2", "--score-samples", "2"}, SMALL));
         assertEquals(0, r.exitCode(), r.err());
         JsonNode a = RunFiles.JSON.readTree(dir.resolve("anomaly.json").toFile());
         // Recompute from the saved model: the same scores (seeded), each paired with its own test label, and the
@@ -476,10 +477,10 @@ class CliTest {
     void anAnomalyRunIsContinuedByRunningTheSameCommandAgain() throws IOException {
         Path dir = root.resolve("anomaly-continued");
         String[] command = concat(new String[] {"anomaly", "--holdout", "3", "--data", data.toString(), "--out",
-            dir.toString(), "--epochs", "2", "--samples", "2"}, SMALL);
+            dir.toString(), "--epochs", "2", "--score-samples", "2"}, SMALL);
         // the state Ctrl-C leaves after the first epoch: a 1-epoch checkpoint of the same run, no anomaly.json
         CliRunner.Run first = CliRunner.run(concat(new String[] {"anomaly", "--holdout", "3", "--data",
-            data.toString(), "--out", dir.toString(), "--epochs", "1", "--samples", "2"}, SMALL));
+            data.toString(), "--out", dir.toString(), "--epochs", "1", "--score-samples", "2"}, SMALL));
         assertEquals(0, first.exitCode(), first.err());
         Files.delete(dir.resolve("anomaly.json"));
         CliRunner.Run other = CliRunner.run(concat(new String[] {"anomaly", "--holdout", "5", "--data",
@@ -539,6 +540,34 @@ class CliTest {
         section = section.substring(0, Math.max(section.indexOf("<h2>", 4), 0) > 0 ? section.indexOf("<h2>", 4)
                 : section.length());
         assertEquals(2, section.split("<img ", -1).length - 1, "the reconstructions and the samples, once each");
+    }
+
+    /** --objective iwae trains on the importance-weighted bound and records the training and test bounds. */
+    @Test
+    void iwaeTrainingRecordsItsBounds() throws IOException {
+        Path dir = root.resolve("iwae");
+        CliRunner.Run r = CliRunner.run(concat(new String[] {"train", "--data", data.toString(), "--out",
+            dir.toString(), "--epochs", "2", "--objective", "iwae", "--samples", "3"}, SMALL));
+        assertEquals(0, r.exitCode(), r.err());
+        List<MetricsLog.Row> rows = MetricsLog.open(dir).rows();
+        assertEquals(2, rows.size());
+        for (MetricsLog.Row row : rows) {
+            // the bound with K = 3 lies between log p(x) and the ELBO: its negation below the -ELBO
+            assertTrue(row.testNegBound() > 0 && row.testNegBound() < row.testNegElbo(), row.toString());
+            assertTrue(Double.isFinite(row.trainNegBound()), row.toString());
+        }
+        JsonNode m = RunFiles.JSON.readTree(dir.resolve("metrics.json").toFile());
+        assertEquals(3, m.get("iwae_samples").asInt());
+        assertTrue(Files.readString(dir.resolve("report.html")).contains("test -IWAE bound"));
+
+        for (String[] bad : new String[][] {{"--objective", "iwae", "--samples", "5", "--beta", "0.5"},
+            {"--samples", "0"}, {"--kind", "ae", "--samples", "2"}, {"--objective", "bound"}}) {
+            CliRunner.Run b = CliRunner.run(concat(new String[] {"train", "--data", data.toString(), "--out",
+                root.resolve("bad-iwae").toString()}, bad));
+            assertEquals(2, b.exitCode(), String.join(" ", bad));
+            assertTrue(b.err().lines().findFirst().orElse("").contains(bad[bad.length - 2]), b.err());
+        }
+        assertFalse(Files.exists(root.resolve("bad-iwae")), "a refused run writes nothing");
     }
 
     @Test

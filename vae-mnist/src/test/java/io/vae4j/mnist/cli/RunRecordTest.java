@@ -214,7 +214,7 @@ class RunRecordTest {
     @Test
     void anomalyRunsFollowTheSameRules() throws IOException {
         Path dir = root.resolve("anomaly");
-        String[] cmd = CliTest.concat(new String[] {"anomaly", "--holdout", "3", "--samples", "1", "--data",
+        String[] cmd = CliTest.concat(new String[] {"anomaly", "--holdout", "3", "--score-samples", "1", "--data",
             data.toString(), "--out", dir.toString()}, SMALL);
         CliRunner.Run first = CliRunner.run(cmd);
         assertEquals(0, first.exitCode(), first.err());

@@ -17,7 +17,8 @@ class RunReportTest {
     @Test
     void aLivePageRefreshesAndAnEndedOneDoesNot() throws IOException {
         MetricsLog log = MetricsLog.open(dir);
-        log.append(new MetricsLog.Row(1, 150.5, 140.0, 10.5, 170.0, 160.0, 10.0, 1.0, 20_000, 3.0));
+        log.append(new MetricsLog.Row(1, 150.5, 140.0, 10.5, 170.0, 160.0, 10.0, 1.0, 20_000, 3.0, 170.0,
+                Double.NaN));
         Path file = RunReport.write(dir, new RunReport.Live(1, 3, 120));
         String live = Files.readString(file);
         assertTrue(live.contains("<meta http-equiv=\"refresh\" content=\"" + RunReport.REFRESH_SECONDS + "\">"),
