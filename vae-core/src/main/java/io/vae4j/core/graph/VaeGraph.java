@@ -121,25 +121,38 @@ public final class VaeGraph {
             SDVariable beta, SDVariable target, SDVariable x, SDVariable y) {
         int k = config.samples();
         int l = config.latentSize();
-        SDVariable muK = sd.tile(mu, k, 1);
-        SDVariable sigmaK = sd.tile(sigma, k, 1);
-        SDVariable logVarK = sd.tile(logVar, k, 1);
-        SDVariable yK = y == null ? null : sd.tile(y, k, 1);
+        SDVariable muK = repeatRows(mu, k);
+        SDVariable sigmaK = repeatRows(sigma, k);
+        SDVariable logVarK = repeatRows(logVar, k);
+        SDVariable yK = y == null ? null : repeatRows(y, k);
         SDVariable epsTrain = Dl4jCompat.normalRowsLike(sd, "eps_k_draw", VaeNames.EPS_TRAIN_K, muK, dataType,
                 Math.multiplyExact(config.batchSize(), k), l);
         SDVariable zTrain = muK.add(VaeNames.Z_TRAIN_K, sigmaK.mul(epsTrain));
         // its own prefix: the Bernoulli kernels, made for one draw per example, do not apply here
-        SDVariable nllTrain = reconstructionNll(sd.tile(target, k, 1), decoder(withLabel(zTrain, yK),
+        SDVariable nllTrain = reconstructionNll(repeatRows(target, k), decoder(withLabel(zTrain, yK),
                 VaeNames.TRAIN_K_PREFIX), VaeNames.NLL_TRAIN_K, VaeNames.TRAIN_K_PREFIX);
         objective(nllTrain, zTrain, epsTrain, logVarK, kl, beta, VaeNames.RECON_TRAIN, VaeNames.NEG_BOUND_TRAIN,
                 VaeNames.LOSS);
 
         SDVariable eps = sd.placeHolder(VaeNames.EPS_K, dataType, -1, l);
         SDVariable zEps = muK.add(sigmaK.mul(eps));
-        SDVariable nllEps = reconstructionNll(sd.tile(x, k, 1), decoder(withLabel(zEps, yK), VaeNames.EPS_K_PREFIX),
+        SDVariable nllEps = reconstructionNll(repeatRows(x, k), decoder(withLabel(zEps, yK), VaeNames.EPS_K_PREFIX),
                 VaeNames.NLL_EPS_K, VaeNames.EPS_K_PREFIX);
         objective(nllEps, zEps, eps, logVarK, kl, beta, VaeNames.RECON_EPS_K, VaeNames.NEG_BOUND_EPS_K,
                 VaeNames.LOSS_EPS_K);
+    }
+
+    /**
+     * K copies of a [n, width] variable stacked, [K * n, width]. A concatenation, not {@code tile}: M2.1's tile and
+     * its gradient op are slow enough to dominate the step.
+     */
+    private SDVariable repeatRows(SDVariable v, int k) {
+        if (k == 1) {
+            return v;
+        }
+        SDVariable[] copies = new SDVariable[k];
+        java.util.Arrays.fill(copies, v);
+        return sd.concat(0, copies);
     }
 
     /**
