@@ -14,7 +14,7 @@ Debian's packages:  apt-get install python3-torch python3-numpy libopenblas0-pth
 
 Prints one line per epoch and, at the end, one CSV line "seed,threads,test_neg_elbo,train_samples_per_s".
 With --json (used by vae-bench's runner) the last line is instead "RESULT {json}": each epoch's samples/s, the
-peak resident set size in MB after training (peak_rss_mb) and at the end (peak_rss_end_mb), torch's version and thread count, and the BLAS library libblas.so.3 resolves to.
+peak resident set size in MB after training (peak_rss_mb) and at the end (peak_rss_end_mb), torch's version and thread count, and the BLAS libraries the process has loaded (from /proc/self/maps).
 """
 import argparse
 import gzip
@@ -202,7 +202,7 @@ def main():
         print(f"importance-weighted NLL (k={a.iwae_k}, {a.iwae_n} test images): {iwae['iwae_nll']:.2f} nats, "
               f"{iwae['iwae_seconds']:.1f} s", flush=True)
     if a.json:
-        blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+        blas = loaded_blas()
         print("RESULT " + json.dumps({
             "samples_per_s": rates, "peak_rss_mb": peak_rss_training,
             "peak_rss_end_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
@@ -210,6 +210,20 @@ def main():
             "test_neg_elbo": test_loss, **iwae}))
     else:
         print(f"{a.seed},{a.threads},{test_loss:.4f},{sum(steady) / len(steady):.0f}")
+
+
+def loaded_blas():
+    """The BLAS libraries this process has mapped (read from /proc/self/maps, so LD_LIBRARY_PATH counts), or, where
+    that file is missing, what libblas.so.3 resolves to."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if len(line.split()) >= 6}
+        found = sorted({os.path.realpath(p) for p in paths if "blas" in os.path.basename(p)})
+        if found:
+            return " + ".join(found)
+    except OSError:
+        pass
+    return os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
 
 
 if __name__ == "__main__":

@@ -47,11 +47,20 @@ record ChildProcess(int exitCode, String output) {
 
     static ChildProcess run(List<String> command, Map<String, String> env, Duration limit)
             throws IOException, InterruptedException {
+        return run(command, env, limit, null);
+    }
+
+    /** As above, in the working directory {@code dir} (null: this process's). */
+    static ChildProcess run(List<String> command, Map<String, String> env, Duration limit, Path dir)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile("vae-bench-child", ".log");
         try {
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
             pb.environment().putAll(env);
+            if (dir != null) {
+                pb.directory(dir.toFile());
+            }
             Process p = pb.start();
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
