@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -178,6 +179,7 @@ public final class BenchRunner {
                 row.put("ratio_to_cpu", row.get("samples_per_s").asDouble() / cpu);
             }
         }
+        gemmShares(rows);
         ObjectNode report = JSON.createObjectNode();
         // what a comparison across machines needs (BenchComparison refuses another format or protocol)
         report.put("format", BenchComparison.FORMAT);
@@ -278,7 +280,7 @@ public final class BenchRunner {
         if (o.include() != null) {
             args.add(o.include());
         } else if (!o.full()) {
-            args.add("(TrainingBenchmark|InferenceBenchmark|Dl4jVaeBenchmark|EpochBenchmark)");
+            args.add("(TrainingBenchmark|InferenceBenchmark|Dl4jVaeBenchmark|EpochBenchmark|GemmBenchmark)");
         }
         if (o.full()) {
             args.addAll(List.of("-f", "1", "-wi", "2", "-w", "5s", "-i", "5", "-r", "5s"));
@@ -332,6 +334,36 @@ public final class BenchRunner {
         return row;
     }
 
+    /**
+     * How close to the limit: each MLP training row gets the matrix-product rate it achieves (GFLOP/s of its
+     * products) and its share of the rate GemmBenchmark measured for the same products on the same backend and
+     * native build; the gemm row gets its own GFLOP/s.
+     */
+    static void gemmShares(ArrayNode rows) {
+        Map<String, Double> gemm = new HashMap<>();
+        for (JsonNode r : rows) {
+            if (r.path("benchmark").asText().startsWith("GemmBenchmark") && r.has("samples_per_s")) {
+                gemm.put(r.get("backend").asText() + "/" + r.get("native").asText() + "/" + r.get("batch").asInt(),
+                        r.get("samples_per_s").asDouble());
+                ((ObjectNode) r).put("gflops", r.get("samples_per_s").asDouble()
+                        * GemmBenchmark.flopsPerSample("mlp") / 1e9);
+            }
+        }
+        for (JsonNode r : rows) {
+            if (!r.path("benchmark").asText().startsWith("TrainingBenchmark") || !"mlp".equals(r.path("model")
+                    .asText()) || !r.has("samples_per_s")) {
+                continue;
+            }
+            Double limit = gemm.get(r.get("backend").asText() + "/" + r.get("native").asText() + "/"
+                    + r.get("batch").asInt());
+            if (limit != null) {
+                double rate = r.get("samples_per_s").asDouble();
+                ((ObjectNode) r).put("gflops", rate * GemmBenchmark.flopsPerSample("mlp") / 1e9);
+                ((ObjectNode) r).put("gemm_share", rate / limit);
+            }
+        }
+    }
+
     static String markdown(JsonNode report) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Benchmarks (%s mode, %d cores, Java %s, DL4J %s)%n%n",
@@ -355,6 +387,20 @@ public final class BenchRunner {
                     Double.isNaN(err) ? "n/a" : String.format(Locale.ROOT, "%,.0f", err),
                     r.has("ratio_to_cpu") ? String.format(Locale.ROOT, "%.2f", r.get("ratio_to_cpu").asDouble())
                             : ""));
+        }
+        StringBuilder limit = new StringBuilder();
+        for (JsonNode r : report.get("rows")) {
+            if (r.has("gemm_share")) {
+                limit.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.0f%% |%n", r.get("backend").asText(),
+                        r.path("native").asText(""), r.get("batch").asInt(), r.get("gflops").asDouble(),
+                        100 * r.get("gemm_share").asDouble()));
+            }
+        }
+        if (limit.length() > 0) {
+            sb.append("\nHow close to the limit: the MLP training step's matrix products in GFLOP/s, and the step's "
+                    + "speed as a share of the same products alone through ND4J's gemm (GemmBenchmark)\n\n"
+                    + "| backend | native build | batch | GFLOP/s of the step's products | share of gemm's rate |\n"
+                    + "|---|---|---|---|---|\n").append(limit);
         }
         if (report.has("peer")) {
             sb.append(PeerComparison.markdown(report.get("peer")));

@@ -23,7 +23,7 @@ class BenchmarkSmokeTest {
     @Test
     void everyBenchmarkRunsAndReportsAPositiveRate() throws Exception {
         Options opts = new OptionsBuilder()
-                .include("(TrainingBenchmark|InferenceBenchmark|Dl4jVaeBenchmark|EpochBenchmark)")
+                .include("(TrainingBenchmark|InferenceBenchmark|Dl4jVaeBenchmark|EpochBenchmark|GemmBenchmark)")
                 .param("batch", "32").param("model", "mlp").param("images", "512")
                 .forks(0).warmupIterations(0).measurementIterations(1)
                 .measurementTime(TimeValue.milliseconds(200))
@@ -32,8 +32,8 @@ class BenchmarkSmokeTest {
                 .build();
         System.setProperty(BenchModels.EXPECTED_BACKEND, "cpu");
         Collection<RunResult> results = new Runner(opts).run();
-        // training, encode, decode, score, the DL4J layer and the epoch
-        assertEquals(6, results.size());
+        // training, encode, decode, score, the DL4J layer, the epoch and the matrix products alone
+        assertEquals(7, results.size());
         for (RunResult r : results) {
             double score = r.getPrimaryResult().getScore();
             assertTrue(score > 0 && Double.isFinite(score), r.getParams().getBenchmark() + ": " + score);
@@ -60,6 +60,29 @@ class BenchmarkSmokeTest {
         assertEquals(5000.0, e.get("samples_per_s").asDouble(), 1e-9);
         assertEquals(60000 * 1.2 / 144, e.get("samples_per_s_error").asDouble(), 1e-9);
         assertEquals(1, e.get("threads").asInt());
+    }
+
+    /**
+     * The step's matrix products for 784-400-20: per example 2 x in x out FLOPs for each forward product and each
+     * weight gradient, and for each input gradient but the first layer's; a training row's share is its rate over
+     * the products' own.
+     */
+    @Test
+    void theMatrixProductLimitAndTheShareOfIt() {
+        double expected = 2 * (2.0 * 784 * 400 + 3 * 400 * 20 + 3 * 400 * 20 + 3 * 20 * 400 + 3 * 400 * 784);
+        assertEquals(expected, GemmBenchmark.flopsPerSample("mlp"), 1e-6);
+        ObjectMapper json = new ObjectMapper();
+        com.fasterxml.jackson.databind.node.ArrayNode rows = json.createArrayNode();
+        rows.addObject().put("benchmark", "GemmBenchmark.gemm").put("backend", "cpu").put("native", "avx2")
+                .put("model", "mlp").put("batch", 128).put("samples_per_s", 100_000.0);
+        rows.addObject().put("benchmark", "TrainingBenchmark.trainSteps").put("backend", "cpu").put("native", "avx2")
+                .put("model", "mlp").put("batch", 128).put("samples_per_s", 25_000.0);
+        rows.addObject().put("benchmark", "TrainingBenchmark.trainSteps").put("backend", "cpu").put("native", "avx2")
+                .put("model", "mlp").put("batch", 512).put("samples_per_s", 30_000.0);
+        BenchRunner.gemmShares(rows);
+        assertEquals(0.25, rows.get(1).get("gemm_share").asDouble(), 1e-12);
+        assertEquals(25_000 * expected / 1e9, rows.get(1).get("gflops").asDouble(), 1e-9);
+        assertTrue(!rows.get(2).has("gemm_share"), "no gemm row at batch 512: no share");
     }
 
     /** A child that never ends (a hung nvidia-smi, a stuck JVM) is killed at its time limit, not waited for. */
