@@ -47,6 +47,22 @@ public final class BenchRunner {
     /** Parsed command line. */
     record Options(boolean full, List<String> backends, int cores, Path out, String include, List<String> jmhArgs,
             int peerEpochs, Path data) {
+        /** The same options pinned to n cores. */
+        Options withCores(int n) {
+            return new Options(full, backends, n, out, include, jmhArgs, peerEpochs, data);
+        }
+
+        /**
+         * The core counts the JMH benchmarks run at: --cores if given, else one core and all of them (the GPU
+         * backend: all of them only, its host threads matter little).
+         */
+        List<Integer> coreCounts(String backend) {
+            int all = Runtime.getRuntime().availableProcessors();
+            if (cores > 0) {
+                return List.of(cores);
+            }
+            return backend.equals("gpu") || all == 1 ? List.of(all) : List.of(1, all);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -157,18 +173,22 @@ public final class BenchRunner {
                 continue;
             }
             System.err.println("[" + backend + "] " + probe);
-            Path raw = o.out().resolve("jmh-" + backend + ".json");
-            int code = jmh(backend, o, raw);
-            if (code != 0 || !Files.exists(raw)) {
-                rows.add(unavailableRow(backend, "JMH failed with exit code " + code + "; see its output above"));
-                failures++;
-                continue;
-            }
-            for (JsonNode r : JSON.readTree(raw.toFile())) {
-                ObjectNode row = resultRow(backend, probe, r, o.cores());
-                rows.add(row);
-                if (backend.equals("cpu")) {
-                    cpuRate.put(row.get("key").asText(), row.get("samples_per_s").asDouble());
+            for (int cores : o.coreCounts(backend)) {
+                Path raw = o.out().resolve("jmh-" + backend + "-" + cores + "cores.json");
+                int code = jmh(backend, o.withCores(cores), raw);
+                if (code != 0 || !Files.exists(raw)) {
+                    rows.add(unavailableRow(backend, "JMH failed with exit code " + code + " on " + cores
+                            + " core(s); see its output above"));
+                    failures++;
+                    continue;
+                }
+                for (JsonNode r : JSON.readTree(raw.toFile())) {
+                    ObjectNode row = resultRow(backend, probe, r, cores);
+                    row.put("key", row.get("key").asText() + "/" + coresLabel(cores, o));
+                    rows.add(row);
+                    if (backend.equals("cpu")) {
+                        cpuRate.put(row.get("key").asText(), row.get("samples_per_s").asDouble());
+                    }
                 }
             }
         }
@@ -231,6 +251,17 @@ public final class BenchRunner {
         row.put("backend", backend);
         row.put("not_run", reason);
         return row;
+    }
+
+    /**
+     * How a row's core count enters its key: "1 core", "all cores" (so that runs on machines with different core
+     * counts compare), or "N cores" when --cores pinned the run.
+     */
+    static String coresLabel(int cores, Options o) {
+        if (o.cores() > 0) {
+            return o.cores() + (o.cores() == 1 ? " core" : " cores");
+        }
+        return cores == 1 ? "1 core" : "all cores";
     }
 
     /** Environment that makes ND4J load the requested backend in a child JVM, and pins threads if asked. */
@@ -343,8 +374,8 @@ public final class BenchRunner {
         Map<String, Double> gemm = new HashMap<>();
         for (JsonNode r : rows) {
             if (r.path("benchmark").asText().startsWith("GemmBenchmark") && r.has("samples_per_s")) {
-                gemm.put(r.get("backend").asText() + "/" + r.get("native").asText() + "/" + r.get("batch").asInt(),
-                        r.get("samples_per_s").asDouble());
+                gemm.put(r.get("backend").asText() + "/" + r.get("native").asText() + "/" + r.get("threads").asInt()
+                        + "/" + r.get("batch").asInt(), r.get("samples_per_s").asDouble());
                 ((ObjectNode) r).put("gflops", r.get("samples_per_s").asDouble()
                         * GemmBenchmark.flopsPerSample("mlp") / 1e9);
             }
@@ -355,7 +386,7 @@ public final class BenchRunner {
                 continue;
             }
             Double limit = gemm.get(r.get("backend").asText() + "/" + r.get("native").asText() + "/"
-                    + r.get("batch").asInt());
+                    + r.get("threads").asInt() + "/" + r.get("batch").asInt());
             if (limit != null) {
                 double rate = r.get("samples_per_s").asDouble();
                 ((ObjectNode) r).put("gflops", rate * GemmBenchmark.flopsPerSample("mlp") / 1e9);
@@ -391,16 +422,16 @@ public final class BenchRunner {
         StringBuilder limit = new StringBuilder();
         for (JsonNode r : report.get("rows")) {
             if (r.has("gemm_share")) {
-                limit.append(String.format(Locale.ROOT, "| %s | %s | %d | %.1f | %.0f%% |%n", r.get("backend").asText(),
-                        r.path("native").asText(""), r.get("batch").asInt(), r.get("gflops").asDouble(),
-                        100 * r.get("gemm_share").asDouble()));
+                limit.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.1f | %.0f%% |%n",
+                        r.get("backend").asText(), r.path("native").asText(""), r.get("threads").asInt(),
+                        r.get("batch").asInt(), r.get("gflops").asDouble(), 100 * r.get("gemm_share").asDouble()));
             }
         }
         if (limit.length() > 0) {
             sb.append("\nHow close to the limit: the MLP training step's matrix products in GFLOP/s, and the step's "
                     + "speed as a share of the same products alone through ND4J's gemm (GemmBenchmark)\n\n"
-                    + "| backend | native build | batch | GFLOP/s of the step's products | share of gemm's rate |\n"
-                    + "|---|---|---|---|---|\n").append(limit);
+                    + "| backend | native build | threads | batch | GFLOP/s of the step's products "
+                    + "| share of gemm's rate |\n|---|---|---|---|---|---|\n").append(limit);
         }
         if (report.has("peer")) {
             sb.append(PeerComparison.markdown(report.get("peer")));

@@ -74,11 +74,11 @@ class BenchmarkSmokeTest {
         ObjectMapper json = new ObjectMapper();
         com.fasterxml.jackson.databind.node.ArrayNode rows = json.createArrayNode();
         rows.addObject().put("benchmark", "GemmBenchmark.gemm").put("backend", "cpu").put("native", "avx2")
-                .put("model", "mlp").put("batch", 128).put("samples_per_s", 100_000.0);
+                .put("threads", 2).put("model", "mlp").put("batch", 128).put("samples_per_s", 100_000.0);
         rows.addObject().put("benchmark", "TrainingBenchmark.trainSteps").put("backend", "cpu").put("native", "avx2")
-                .put("model", "mlp").put("batch", 128).put("samples_per_s", 25_000.0);
+                .put("threads", 2).put("model", "mlp").put("batch", 128).put("samples_per_s", 25_000.0);
         rows.addObject().put("benchmark", "TrainingBenchmark.trainSteps").put("backend", "cpu").put("native", "avx2")
-                .put("model", "mlp").put("batch", 512).put("samples_per_s", 30_000.0);
+                .put("threads", 2).put("model", "mlp").put("batch", 512).put("samples_per_s", 30_000.0);
         BenchRunner.gemmShares(rows);
         assertEquals(0.25, rows.get(1).get("gemm_share").asDouble(), 1e-12);
         assertEquals(25_000 * expected / 1e9, rows.get(1).get("gflops").asDouble(), 1e-9);

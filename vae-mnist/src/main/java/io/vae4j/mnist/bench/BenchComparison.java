@@ -33,7 +33,7 @@ import org.knowm.xchart.style.Styler;
  */
 public final class BenchComparison {
     /** The version of the result format the runner writes; a comparison reads this version only. */
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
 
     private BenchComparison() {
     }
@@ -95,8 +95,10 @@ public final class BenchComparison {
         ArrayNode merged = RunFiles.JSON.createArrayNode();
         for (String key : keys) {
             JsonNode any = byKey.stream().filter(m -> m.containsKey(key)).findFirst().orElseThrow().get(key);
+            String[] parts = key.split("/");
             md.append("| ").append(key.substring(0, key.indexOf(' ')).toUpperCase(Locale.ROOT)).append(' ')
-                    .append(any.get("benchmark").asText()).append(" | ").append(any.get("model").asText())
+                    .append(any.get("benchmark").asText())
+                    .append(parts.length > 3 ? ", " + parts[3] : "").append(" | ").append(any.get("model").asText())
                     .append(" | ").append(any.get("batch").asInt()).append(" |");
             ObjectNode row = merged.addObject().put("key", key);
             Double first = rate(byKey.get(0).get(key));

@@ -40,8 +40,8 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--quick", description = "A few minutes: batch sizes 32, 128 and 512, short iterations (the "
-            + "default).")
+    @Option(names = "--quick", description = "About ten minutes: batch sizes 32, 128 and 512 on one core and on all, "
+            + "short iterations (the default).")
     boolean quick;
 
     @Option(names = "--full", description = "Longer iterations, every batch size and the conv model.")
@@ -52,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
     List<String> backends;
 
     @Option(names = "--cores", paramLabel = "N", defaultValue = "0",
-            description = "Pin every measurement to N cores (0: all this process may use).")
+            description = "Pin every measurement to N cores (0: one core and all this process may use).")
     int cores;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where the results go (default: runs/bench-<time>).")

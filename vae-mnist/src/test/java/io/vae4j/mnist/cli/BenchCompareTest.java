@@ -3,6 +3,7 @@ package io.vae4j.mnist.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vae4j.mnist.bench.BenchComparison;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class BenchCompareTest {
                  "versions": {"vae4j": "0.1.0-SNAPSHOT", "java": "17"},
                  "rows": [
                   {"backend": "cpu", "benchmark": "TrainingBenchmark.trainSteps", "model": "mlp", "batch": 128,
-                   "samples_per_s": %s, "key": "TrainingBenchmark.trainSteps/mlp/128"},
+                   "samples_per_s": %s, "key": "TrainingBenchmark.trainSteps/mlp/128/all cores"},
                   {"backend": "gpu", "not_run": "no GPU: no NVIDIA driver on this machine"}]}
                 """.formatted(format, protocol, cpu, avx512, rate));
         return f;
@@ -31,15 +32,15 @@ class BenchCompareTest {
 
     @Test
     void twoMachinesSideBySide() throws IOException {
-        Path a = result("a.json", 2, "quick", "AMD EPYC", false, 10_000);
-        Path b = result("b.json", 2, "quick", "Intel Xeon", true, 20_000);
+        Path a = result("a.json", BenchComparison.FORMAT, "quick", "AMD EPYC", false, 10_000);
+        Path b = result("b.json", BenchComparison.FORMAT, "quick", "Intel Xeon", true, 20_000);
         Path out = dir.resolve("out");
         CliRunner.Run r = CliRunner.run("bench", "compare", a.toString(), b.toString(), "--out", out.toString());
         assertEquals(0, r.exitCode(), r.err());
         String md = Files.readString(out.resolve("compare.md"));
         assertTrue(md.contains("**A**: AMD EPYC, 2 cores, AVX2") && md.contains("**B**: Intel Xeon, 2 cores, AVX-512"),
                 md);
-        assertTrue(md.contains("| CPU TrainingBenchmark.trainSteps | mlp | 128 | 10,000 | 20,000 | 2.00 |"), md);
+        assertTrue(md.contains("| CPU TrainingBenchmark.trainSteps, all cores | mlp | 128 | 10,000 | 20,000 | 2.00 |"), md);
         assertTrue(md.contains("A, gpu: not run: no GPU"), md);
         assertTrue(Files.readString(out.resolve("compare.html")).contains("data:image/png;base64,"), "a chart");
         assertTrue(r.out().contains("Wrote " + out.resolve("compare.md")), r.out());
@@ -47,8 +48,8 @@ class BenchCompareTest {
 
     @Test
     void otherFormatsAndProtocolsAreRefused() throws IOException {
-        Path a = result("a.json", 2, "quick", "AMD EPYC", false, 10_000);
-        Path full = result("full.json", 2, "full", "AMD EPYC", false, 12_000);
+        Path a = result("a.json", BenchComparison.FORMAT, "quick", "AMD EPYC", false, 10_000);
+        Path full = result("full.json", BenchComparison.FORMAT, "full", "AMD EPYC", false, 12_000);
         CliRunner.Run protocols = CliRunner.run("bench", "compare", a.toString(), full.toString(), "--out",
                 dir.resolve("x").toString());
         assertEquals(1, protocols.exitCode());
