@@ -162,9 +162,8 @@ public final class VaeGraph {
     private void objective(SDVariable nll, SDVariable z, SDVariable eps, SDVariable logVarK, SDVariable kl,
             SDVariable beta, String reconName, String boundName, String lossName) {
         int k = config.samples();
-        // one draw: no reduction over the draws (see Dl4jCompat.reduceFailsOverWidth)
-        SDVariable nllByDraw = nll.reshape(k, -1); // [K, n]
-        SDVariable recon = k == 1 ? sd.identity(reconName, nll) : nllByDraw.mean(reconName, 0);
+        // one draw: no reduction over the draws (see Dl4jCompat.reduceFailsOverWidth); else rows [K, n]
+        SDVariable recon = k == 1 ? sd.identity(reconName, nll) : nll.reshape(k, -1).mean(reconName, 0);
         if (config.objective() == Objective.IWAE) {
             SDVariable logPzOverQ = rowSum(sd.math().square(z).sub(sd.math().square(eps)).sub(logVarK),
                     config.latentSize(), null).mul(-0.5);

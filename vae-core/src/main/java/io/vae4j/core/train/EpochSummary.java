@@ -15,7 +15,10 @@ package io.vae4j.core.train;
  */
 public record EpochSummary(int epoch, double beta, double reconstruction, double kl, long examples,
                            double seconds, double negBound) {
-    /** Mean training loss, reconstruction + beta * KL: what the optimizer minimised. */
+    /**
+     * Mean training loss, reconstruction + beta * KL: what the optimizer minimised under the ELBO objective (under
+     * the importance-weighted one it minimised {@link #negBound}).
+     */
     public double meanLoss() {
         return reconstruction + beta * kl;
     }

@@ -58,7 +58,8 @@ public final class ReportExplorer {
                     + test.rows() + "x" + test.cols() + "); this model reads " + c.channels() + "x" + c.height() + "x"
                     + c.width() + ".");
         }
-        Map<String, INDArray> params = vae.modelGraph().viewsOf(vae.modelGraph().parameters().dup());
+        // read at once, and each layer's values are copied out below: views of the live buffer suffice
+        Map<String, INDArray> params = vae.modelGraph().viewsOf(vae.modelGraph().parameters());
         Layout layout = Layout.of(c);
         ObjectNode root = RunFiles.JSON.createObjectNode();
         root.put("kind", c.kind().name());
