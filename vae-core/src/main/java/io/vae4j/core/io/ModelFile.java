@@ -102,8 +102,14 @@ public final class ModelFile {
             throw new ModelFileException(file, "is a directory, not a model file");
         }
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            ZipEntry metaEntry = zip.getEntry(META_ENTRY);
-            ZipEntry graphEntry = zip.getEntry(GRAPH_ENTRY);
+            ZipEntry metaEntry;
+            ZipEntry graphEntry;
+            try {
+                metaEntry = zip.getEntry(META_ENTRY);
+                graphEntry = zip.getEntry(GRAPH_ENTRY);
+            } catch (IllegalArgumentException e) { // an entry name that is not UTF-8: the directory is damaged
+                throw new ModelFileException(file, "the archive is damaged: " + rootMessage(e), e);
+            }
             if (metaEntry == null || graphEntry == null) {
                 throw new ModelFileException(file, "not a vae4j model: the archive has no " + META_ENTRY + " and "
                         + GRAPH_ENTRY + " entries");
