@@ -28,14 +28,19 @@ public final class StepProfile {
         try (Vae vae = Vae.create(BenchModels.config(model, batch));
                 Trainer trainer = new Trainer(vae)) {
             Map<String, Double> profile = StepProfiler.profile(trainer, BenchModels.images(batch, 3), steps);
-            double total = profile.values().stream().mapToDouble(Double::doubleValue).sum();
-            System.out.printf(Locale.ROOT, "%s, batch %d, %s, native build %s: %.2f ms per step (mean of %d steps "
-                    + "after %d untimed)%n", model, batch, info.describe(), NativeBuild.selected(), total / 1000,
-                    steps, steps);
-            System.out.println("| op (graph name) | us per step | share |");
-            System.out.println("|---|---|---|");
-            profile.forEach((op, us) -> System.out.printf(Locale.ROOT, "| %s | %.0f | %.1f%% |%n", op, us,
-                    100 * us / total));
+            print(String.format(Locale.ROOT, "%s, batch %d, %s, native build %s", model, batch, info.describe(),
+                    NativeBuild.selected()), "step", steps, profile);
         }
+    }
+
+    /** A profile as a Markdown table of microseconds per {@code unit}, with its total in the heading line. */
+    static void print(String what, String unit, int runs, Map<String, Double> profile) {
+        double total = profile.values().stream().mapToDouble(Double::doubleValue).sum();
+        System.out.printf(Locale.ROOT, "%s: %.2f ms per %s (mean of %d after %d untimed)%n", what, total / 1000, unit,
+                runs, runs);
+        System.out.println("| op (graph name) | us per " + unit + " | share |");
+        System.out.println("|---|---|---|");
+        profile.forEach((op, us) -> System.out.printf(Locale.ROOT, "| %s | %.0f | %.1f%% |%n", op, us,
+                100 * us / total));
     }
 }

@@ -47,8 +47,10 @@ public final class ImportanceSampler {
         int n = (int) xf.size(0);
         int l = config.latentSize();
         double[] result = new double[n];
-        int group = Math.max(1, Math.min(n, Inference.BLOCK / k));
-        int chunk = Math.min(k, Inference.BLOCK / group);
+        // Draws per decoder call: as few as fill a block with all n images (at least one), so that a group holds
+        // many images and their inputs, repeated for each draw, are written once per group instead of once per call.
+        int chunk = Math.max(1, Math.min(k, Inference.BLOCK / n));
+        int group = Math.max(1, Math.min(n, Inference.BLOCK / chunk));
         Map<Integer, Work> work = new HashMap<>();
         try (Noise rng = new Noise(seed)) {
             for (int g0 = 0; g0 < n; g0 += group) {

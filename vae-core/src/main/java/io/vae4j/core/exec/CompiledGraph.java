@@ -1,5 +1,7 @@
 package io.vae4j.core.exec;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.autodiff.functions.DifferentialFunction;
@@ -66,6 +68,26 @@ public final class CompiledGraph implements AutoCloseable {
         }
     }
 
+    /**
+     * The times {@link #runTimed} added up over {@code runs} runs, as mean microseconds per run of each step's
+     * {@link #label} (steps of one label summed), largest first.
+     */
+    public Map<String, Double> microsPerRun(long[] nanos, int runs) {
+        Map<String, Double> out = new HashMap<>();
+        for (int i = 0; i < nanos.length; i++) {
+            out.merge(label(i), nanos[i] / 1e3 / runs, Double::sum);
+        }
+        return largestFirst(out);
+    }
+
+    /** A profile's entries ordered by value, largest first. */
+    public static Map<String, Double> largestFirst(Map<String, Double> profile) {
+        Map<String, Double> sorted = new LinkedHashMap<>();
+        profile.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
     /** The op type and graph name of the i-th step, e.g. "matmul_bp (matmul_bp_1)", or a host kernel's name. */
     public String label(int i) {
         return host[i] != null ? host[i].name() + " (Java)" : ops[i].opName() + " (" + ops[i].getOwnName() + ")";
@@ -110,9 +132,21 @@ public final class CompiledGraph implements AutoCloseable {
         return false;
     }
 
-    /** Releases the contexts and the arrays this compilation allocated. */
+    /**
+     * Releases the contexts, the native resources of host steps that hold some (an {@link AutoCloseable} body) and
+     * the arrays this compilation allocated.
+     */
     @Override
     public void close() {
+        for (Step.Host h : host) {
+            if (h != null && h.body() instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not release the host step " + h.name(), e);
+                }
+            }
+        }
         for (OpContext c : contexts) {
             if (c == null) {
                 continue;

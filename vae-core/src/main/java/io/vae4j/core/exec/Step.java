@@ -14,7 +14,8 @@ public sealed interface Step permits Step.Op, Step.Host {
      * {@link io.vae4j.core.backend.HostKernels#hostMemory} is false fails.
      *
      * @param name what the profile calls it
-     * @param body the computation, run once per run of the graph, in order with the ops
+     * @param body the computation, run once per run of the graph, in order with the ops; one that is also
+     *             {@link AutoCloseable} (it holds native resources) is closed with the graph
      */
     record Host(String name, Runnable body) implements Step {
     }

@@ -15,6 +15,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.Max;
@@ -37,8 +38,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>the value, which the loss reports (the gradient above does not need it): log(1 + exp(-|l|)) equals
  *       -log(max(s, 1 - s)) exactly, and max(s, 1 - s) &gt;= 1/2 keeps the logarithm well conditioned.</li>
  * </ul>
- * On the CPU backend in FLOAT (training's type) both run in Java, after t = tanh(l / 2) (see {@link #halfTanh}), from
- * which s = (1 + t) / 2 and max(s, 1 - s) = (1 + |t|) / 2: one pass over l, t and x gives each example's NLL, with the
+ * On the CPU backend in FLOAT (training's type) both run in Java, after s = sigmoid(l) (see {@link #sigmoid}), with
+ * max(s, 1 - s) = 1/2 + |s - 1/2|: one pass over l, s and x gives each example's NLL, with the
  * logarithm of a product of up to {@value #LOG_EVERY} factors in double precision instead of one logarithm per pixel,
  * and a second pass writes the gradient. This replaces 14 element-wise ops and a
  * row sum over [batch, pixels], the largest share of the step outside the matrix products. Elsewhere (DOUBLE, or another backend) the same formulas run as ND4J ops.
@@ -108,7 +109,7 @@ public final class BernoulliKernels {
 
     /**
      * A kernel for scoring: from the logits and the targets ([rows, pixels] each) to each row's NLL ([rows]), the
-     * value alone. The tanh of {@link #halfTanh}, then the Java pass of the training kernel, row by row through heap
+     * value alone. The sigmoid of {@link #sigmoid}, then the Java pass of the training kernel, row by row through heap
      * buffers of one row, so a compiled scoring function of thousands of rows holds no heap copy of them. Use it where
      * {@link #onHost} holds; the graph's own ops compute the same value elsewhere.
      */
@@ -118,25 +119,27 @@ public final class BernoulliKernels {
             INDArray target = in[1];
             int rows = (int) logits.size(0);
             int cols = pixelsPerRow(logits, target, out);
-            INDArray tanh = Nd4j.create(DataType.FLOAT, logits.shape());
-            scratch.add(tanh);
+            INDArray sigmoid = Nd4j.create(DataType.FLOAT, logits.shape());
+            scratch.add(sigmoid);
             HostArray lh = new HostArray(logits, scratch);
-            HostArray th = new HostArray(tanh, scratch);
+            HostArray sh = new HostArray(sigmoid, scratch);
             HostArray xh = new HostArray(target, scratch);
             HostArray oh = new HostArray(out, scratch);
             float[] l = new float[cols];
-            float[] t = new float[cols];
+            float[] s = new float[cols];
             float[] x = new float[cols];
+            float[] w = new float[cols];
+            float[] q = new float[cols];
             float[] nll = new float[rows];
-            List<Step> steps = ops(halfTanh(logits, tanh));
+            List<Step> steps = sigmoid(logits, sigmoid);
             steps.add(new Step.Host("bernoulli nll", () -> {
                 lh.gather();
                 xh.gather();
                 for (int i = 0; i < rows; i++) {
                     lh.row(i * cols, l);
-                    th.row(i * cols, t);
+                    sh.row(i * cols, s);
                     xh.row(i * cols, x);
-                    nll[i] = (float) nll(l, t, x, 0, cols);
+                    nll[i] = (float) nll(l, s, x, cols, w, q);
                 }
                 oh.put(nll, 0, rows);
                 oh.scatter();
@@ -146,18 +149,26 @@ public final class BernoulliKernels {
     }
 
     /**
-     * t = tanh(l / 2), from which the Java passes get s = sigmoid(l) = (1 + t) / 2. With oneDNN loaded, libnd4j's
-     * tanh runs oneDNN's vectorised kernel, several times faster than libnd4j's sigmoid, which takes an exp per
-     * element. Without it, libnd4j's own tanh (legacy transform) runs.
+     * s = sigmoid(l): oneDNN's logistic primitive called directly ({@link Logistic}) where it is available and the
+     * arrays are dense, else ND4J's ops as 1/2 + tanh(l / 2) / 2, where libnd4j hands tanh to oneDNN when it is
+     * built with it and computes it itself otherwise.
      */
-    private static List<DifferentialFunction> halfTanh(INDArray logits, INDArray t) {
-        return halfTanh(logits, t, NativeBuild.onednnLoaded());
+    static List<Step> sigmoid(INDArray logits, INDArray s) {
+        Logistic direct = Logistic.of(logits, s);
+        if (direct != null) {
+            List<Step> steps = new ArrayList<>();
+            steps.add(new Step.Host("sigmoid (oneDNN logistic)", direct));
+            return steps;
+        }
+        return ops(sigmoidOps(logits, s, NativeBuild.onednnLoaded()));
     }
 
-    static List<DifferentialFunction> halfTanh(INDArray logits, INDArray t, boolean onednn) {
-        DifferentialFunction tanh = onednn ? DynamicCustomOp.builder("tanh").addInputs(t).addOutputs(t).build()
-                : new Tanh(t, t);
-        return List.of(new ScalarMultiplication(logits, null, t, 0.5), tanh);
+    /** s = 1/2 + tanh(l / 2) / 2 as ND4J ops, tanh as oneDNN's op or as libnd4j's. */
+    static List<DifferentialFunction> sigmoidOps(INDArray logits, INDArray s, boolean onednn) {
+        DifferentialFunction tanh = onednn ? DynamicCustomOp.builder("tanh").addInputs(s).addOutputs(s).build()
+                : new Tanh(s, s);
+        return List.of(new ScalarMultiplication(logits, null, s, 0.5), tanh,
+                new ScalarMultiplication(s, null, s, 0.5), new ScalarAdd(s, null, s, 0.5));
     }
 
     /** ND4J ops as the steps of a kernel. */
@@ -196,9 +207,9 @@ public final class BernoulliKernels {
         return (int) (logits.length() / rows);
     }
 
-    /** The Java kernels of one compiled step: heap copies of t and x, shared by the forward and gradient pass. */
+    /** The Java kernels of one compiled step: heap copies of s and x, shared by the forward and gradient pass. */
     private static final class Host {
-        private float[] t;
+        private float[] s;
         private float[] x;
         private int cols;
 
@@ -208,27 +219,35 @@ public final class BernoulliKernels {
             int rows = (int) logits.size(0);
             int cols = pixelsPerRow(logits, target, out);
             this.cols = cols;
-            INDArray tanh = Nd4j.create(DataType.FLOAT, logits.shape());
-            scratch.add(tanh);
+            INDArray sigmoid = Nd4j.create(DataType.FLOAT, logits.shape());
+            scratch.add(sigmoid);
             float[] l = new float[rows * cols];
-            float[] t = new float[l.length];
+            float[] s = new float[l.length];
             float[] x = new float[l.length];
-            this.t = t;
+            this.s = s;
             this.x = x;
             float[] nll = new float[rows];
+            float[] rl = new float[cols];
+            float[] rs = new float[cols];
+            float[] rx = new float[cols];
+            float[] w = new float[cols];
+            float[] q = new float[cols];
             HostArray lh = new HostArray(logits, scratch);
-            HostArray th = new HostArray(tanh, scratch);
+            HostArray sh = new HostArray(sigmoid, scratch);
             HostArray xh = new HostArray(target, scratch);
             HostArray oh = new HostArray(out, scratch);
-            List<Step> steps = ops(halfTanh(logits, tanh));
+            List<Step> steps = sigmoid(logits, sigmoid);
             steps.add(new Step.Host("bernoulli nll", () -> {
                 lh.gather();
                 xh.gather();
                 lh.get(l, 0, l.length);
-                th.get(t, 0, t.length);
+                sh.get(s, 0, s.length);
                 xh.get(x, 0, x.length);
                 for (int i = 0; i < rows; i++) {
-                    nll[i] = (float) nll(l, t, x, i * cols, cols);
+                    System.arraycopy(l, i * cols, rl, 0, cols);
+                    System.arraycopy(s, i * cols, rs, 0, cols);
+                    System.arraycopy(x, i * cols, rx, 0, cols);
+                    nll[i] = (float) nll(rl, rs, rx, cols, w, q);
                 }
                 oh.put(nll, 0, rows);
                 oh.scatter();
@@ -237,72 +256,105 @@ public final class BernoulliKernels {
         }
 
         List<Step> backward(INDArray[] in, INDArray out, List<INDArray> scratch) {
-            if (t == null) { // no forward kernel in this step, or it was built after this one: ND4J ops
+            if (s == null) { // no forward kernel in this step, or it was built after this one: ND4J ops
                 return ops(opsGradient(in, out, null));
             }
-            float[] t = this.t;
+            float[] s = this.s;
             float[] x = this.x;
             int cols = this.cols;
-            float[] g = new float[t.length];
+            float[] g = new float[s.length];
             float[] rowGrad = new float[(int) in[2].length()];
             HostArray rh = new HostArray(in[2], scratch);
             HostArray gh = new HostArray(out, scratch);
             return List.of(new Step.Host("bernoulli gradient", () -> {
                 rh.gather();
                 rh.get(rowGrad, 0, rowGrad.length);
-                gradient(t, x, rowGrad, cols, g, 0, rowGrad.length);
+                gradient(s, x, rowGrad, cols, g, 0, rowGrad.length);
                 gh.put(g, 0, g.length);
                 gh.scatter();
             }));
         }
     }
 
-    /**
-     * One example's NLL from its logits l, t = tanh(l / 2) and targets x at {@code [from, from + n)}:
-     * sum of max(l, 0) - l x - log(max(s, 1 - s)) with s = sigmoid(l), so max(s, 1 - s) = (1 + |t|) / 2, the
-     * logarithms taken of products of {@value #LOG_EVERY} factors.
-     */
-    static double nll(float[] l, float[] t, float[] x, int from, int n) {
-        // four independent sums and products: one chain would wait on each multiply's latency
-        double linear0 = 0;
-        double linear1 = 0;
-        double linear2 = 0;
-        double linear3 = 0;
-        double logs = 0;
-        int end = from + n;
-        int k = from;
-        while (k < end) {
-            int stop = Math.min(end, k + LOG_EVERY);
-            double p0 = 1;
-            double p1 = 1;
-            double p2 = 1;
-            double p3 = 1;
-            for (; k + 3 < stop; k += 4) {
-                linear0 += Math.max(l[k], 0f) - l[k] * x[k];
-                linear1 += Math.max(l[k + 1], 0f) - l[k + 1] * x[k + 1];
-                linear2 += Math.max(l[k + 2], 0f) - l[k + 2] * x[k + 2];
-                linear3 += Math.max(l[k + 3], 0f) - l[k + 3] * x[k + 3];
-                p0 *= 0.5f + 0.5f * Math.abs(t[k]);
-                p1 *= 0.5f + 0.5f * Math.abs(t[k + 1]);
-                p2 *= 0.5f + 0.5f * Math.abs(t[k + 2]);
-                p3 *= 0.5f + 0.5f * Math.abs(t[k + 3]);
-            }
-            for (; k < stop; k++) {
-                linear0 += Math.max(l[k], 0f) - l[k] * x[k];
-                p0 *= 0.5f + 0.5f * Math.abs(t[k]);
-            }
-            logs += Math.log(p0 * p1) + Math.log(p2 * p3);
-        }
-        return linear0 + linear1 + linear2 + linear3 - logs;
+    /** {@link #nll(float[], float[], float[], int, float[], float[])} of elements {@code [from, from + n)}. */
+    static double nll(float[] l, float[] s, float[] x, int from, int n) {
+        return nll(java.util.Arrays.copyOfRange(l, from, from + n), java.util.Arrays.copyOfRange(s, from, from + n),
+                java.util.Arrays.copyOfRange(x, from, from + n), n, new float[n], new float[n]);
     }
 
-    /** g[k] = rowGrad[i] (s[k] - x[k]), s = (1 + t) / 2 = sigmoid(l), for k in rows [r0, r1) of width {@code cols}. */
-    static void gradient(float[] t, float[] x, float[] rowGrad, int cols, float[] g, int r0, int r1) {
+    /**
+     * One example's NLL from its logits l, s = sigmoid(l) and targets x, elements {@code [0, n)}:
+     * sum of max(l, 0) - l x - log(max(s, 1 - s)), max(s, 1 - s) = 1/2 + |s - 1/2|, the
+     * logarithms taken of products of {@value #LOG_EVERY} factors.
+     *
+     * <p>Two passes: the element-wise terms into the work arrays {@code w} and {@code q} (at least n long), a loop
+     * the JIT compiles to vector instructions; then their sum and product in eight independent lanes, so that no
+     * chain of additions or multiplications waits on its own latency. The sums are in double; each lane's product
+     * is a float of fewer than 72 factors ({@value #LOG_EVERY} / 8 and a tail of up to 7) in [1/2, 1], so at least
+     * 2^-72, far from float's smallest normal number, 2^-126.
+     */
+    static double nll(float[] l, float[] s, float[] x, int n, float[] w, float[] q) {
+        // every array indexed alike from 0: the JIT vectorises this loop only then
+        for (int k = 0; k < n; k++) {
+            w[k] = Math.max(l[k], 0f) - l[k] * x[k];
+            q[k] = 0.5f + Math.abs(s[k] - 0.5f);
+        }
+        double linear = 0;
+        double logs = 0;
+        int k = 0;
+        while (k < n) {
+            int stop = Math.min(n, k + LOG_EVERY);
+            double a0 = 0;
+            double a1 = 0;
+            double a2 = 0;
+            double a3 = 0;
+            double a4 = 0;
+            double a5 = 0;
+            double a6 = 0;
+            double a7 = 0;
+            float p0 = 1;
+            float p1 = 1;
+            float p2 = 1;
+            float p3 = 1;
+            float p4 = 1;
+            float p5 = 1;
+            float p6 = 1;
+            float p7 = 1;
+            for (; k + 7 < stop; k += 8) {
+                a0 += w[k];
+                a1 += w[k + 1];
+                a2 += w[k + 2];
+                a3 += w[k + 3];
+                a4 += w[k + 4];
+                a5 += w[k + 5];
+                a6 += w[k + 6];
+                a7 += w[k + 7];
+                p0 *= q[k];
+                p1 *= q[k + 1];
+                p2 *= q[k + 2];
+                p3 *= q[k + 3];
+                p4 *= q[k + 4];
+                p5 *= q[k + 5];
+                p6 *= q[k + 6];
+                p7 *= q[k + 7];
+            }
+            for (; k < stop; k++) {
+                a0 += w[k];
+                p0 *= q[k];
+            }
+            linear += a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7;
+            logs += Math.log((double) p0 * p1 * p2 * p3) + Math.log((double) p4 * p5 * p6 * p7);
+        }
+        return linear - logs;
+    }
+
+    /** g[k] = rowGrad[i] (s[k] - x[k]), s = sigmoid(l), for k in rows [r0, r1) of width {@code cols}. */
+    static void gradient(float[] s, float[] x, float[] rowGrad, int cols, float[] g, int r0, int r1) {
         for (int i = r0; i < r1; i++) {
             float gi = rowGrad[i];
             int base = i * cols;
             for (int k = base; k < base + cols; k++) {
-                g[k] = gi * (0.5f + 0.5f * t[k] - x[k]);
+                g[k] = gi * (s[k] - x[k]);
             }
         }
     }

@@ -1,9 +1,9 @@
 package io.vae4j.core.train;
 
+import io.vae4j.core.exec.CompiledGraph;
 import io.vae4j.core.graph.Inputs;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
@@ -55,15 +55,9 @@ public final class StepProfiler {
         } finally {
             trainer.adam.store();
         }
-        Map<String, Double> out = new HashMap<>();
-        for (int i = 0; i < nanos.length; i++) {
-            out.merge(c.graph().label(i), nanos[i] / 1e3 / steps, Double::sum);
-        }
+        Map<String, Double> out = new HashMap<>(c.graph().microsPerRun(nanos, steps));
         out.put("adam update (flat)", adamNanos / 1e3 / steps);
         out.put("loss read-back", lossNanos / 1e3 / steps);
-        Map<String, Double> sorted = new LinkedHashMap<>();
-        out.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
-        return sorted;
+        return CompiledGraph.largestFirst(out);
     }
 }
