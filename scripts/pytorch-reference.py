@@ -2,12 +2,12 @@
 """The reference protocol in PyTorch, to measure vae4j against on the same machine and data.
 
 MLP 784-400-20 (ReLU), pixels in [0, 1] (not binarized), loss = summed Bernoulli cross-entropy + analytic
-Gaussian KL, Adam 1e-3, batch 128, shuffled every epoch, the last partial batch kept; nn.Linear's default
+Gaussian KL, Adam 1e-3, batch 128 (--batch for the benchmark's sweep), shuffled every epoch, the last partial batch kept; nn.Linear's default
 initialisation. The test -ELBO after each epoch is the summed loss over the test set (one z per image) divided by
 10,000, as in PyTorch's VAE example. Throughput is per whole epoch, batch gathering included.
 
 Reads the four IDX files that `./vae train` fetched and checked (default ~/.vae4j/mnist; --data DIR). Needs only
-Debian's packages:  apt-get install python3-torch python3-numpy libopenblas0-pthread
+Debian's packages:  apt-get install python3-torch python3-numpy libopenblas0-openmp
 (without an optimised BLAS, Debian's PyTorch 1.13 falls back to the reference BLAS and runs about 5x slower).
 
     /usr/bin/python3 scripts/pytorch-reference.py --seed 1 --threads 2
@@ -151,12 +151,14 @@ def main():
     p.add_argument("--json", action="store_true", help="end with a RESULT line in JSON (for vae-bench)")
     p.add_argument("--arch", choices=["mlp", "conv"], default="mlp")
     p.add_argument("--limit", type=int, default=0, help="train on the first N training images only (0: all)")
+    p.add_argument("--batch", type=int, default=128, help="training batch size (the protocol's is 128)")
     p.add_argument("--iwae-k", type=int, default=0,
                    help="after training, time the importance-weighted NLL with k samples (0: skip)")
     p.add_argument("--iwae-n", type=int, default=1000, help="test images for --iwae-k")
     a = p.parse_args()
-    if a.epochs < 1 or a.threads < 1 or a.limit < 0:
-        p.error(f"--epochs and --threads must be >= 1 and --limit >= 0, got {a.epochs}, {a.threads}, {a.limit}")
+    if a.epochs < 1 or a.threads < 1 or a.limit < 0 or a.batch < 1:
+        p.error(f"--epochs, --threads and --batch must be >= 1 and --limit >= 0, got {a.epochs}, {a.threads}, "
+                f"{a.batch}, {a.limit}")
 
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
@@ -166,7 +168,7 @@ def main():
         train = train[:a.limit]
     model = ConvVae() if a.arch == "conv" else Vae()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    batch = 128
+    batch = a.batch
     test_loss = float("nan")
     rates = []
     for epoch in range(1, a.epochs + 1):

@@ -16,8 +16,9 @@ import java.util.TreeMap;
 import javax.imageio.ImageIO;
 
 /**
- * The run's pictures: for each benchmark, samples/s against batch size, one line per backend and native build,
- * as PNG files and in {@code bench.html}, one self-contained page with the run's table.
+ * The run's pictures: for each benchmark, samples/s against batch size, one line per backend and native build;
+ * with the side-by-side sweep, vae4j and PyTorch by batch size and by cores and their ratio; as PNG files and in
+ * {@code bench.html}, one self-contained page with the run's table.
  */
 final class BenchPage {
     private BenchPage() {
@@ -62,22 +63,83 @@ final class BenchPage {
             }
             BufferedImage img = Charts.sweep(c.getKey() + ": samples/s by batch size", "batch size", "samples/s",
                     lines);
-            ByteArrayOutputStream png = new ByteArrayOutputStream();
-            ImageIO.write(img, "png", png);
-            String name = "bench-" + c.getKey().replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-$", "")
-                    .toLowerCase(java.util.Locale.ROOT) + ".png";
-            Path file = dir.resolve(name);
-            byte[] bytes = png.toByteArray();
-            AtomicFiles.write(file, o -> o.write(bytes));
-            pngs.add(file);
-            h.append("<figure><img alt=\"").append(esc(c.getKey())).append("\" src=\"data:image/png;base64,")
-                    .append(Base64.getEncoder().encodeToString(bytes)).append("\"><figcaption>").append(esc(c.getKey()))
-                    .append("</figcaption></figure>\n");
+            pngs.add(figure(c.getKey(), img, dir, h));
+        }
+        for (Map.Entry<String, BufferedImage> c : peerCharts(report.path("peer").path("sweep")).entrySet()) {
+            pngs.add(figure(c.getKey(), c.getValue(), dir, h));
         }
         h.append("<pre>").append(esc(markdown)).append("</pre>\n</body></html>\n");
         String html = h.toString();
         AtomicFiles.write(dir.resolve("bench.html"), o -> o.write(html.getBytes(StandardCharsets.UTF_8)));
         return pngs;
+    }
+
+    /** Writes the chart as {@code bench-<key>.png} and adds it to the page. */
+    private static Path figure(String key, BufferedImage img, Path dir, StringBuilder h) throws IOException {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", png);
+        String name = "bench-" + key.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-$", "")
+                .toLowerCase(java.util.Locale.ROOT) + ".png";
+        Path file = dir.resolve(name);
+        byte[] bytes = png.toByteArray();
+        AtomicFiles.write(file, o -> o.write(bytes));
+        h.append("<figure><img alt=\"").append(esc(key)).append("\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(bytes)).append("\"><figcaption>").append(esc(key))
+                .append("</figcaption></figure>\n");
+        return file;
+    }
+
+    /**
+     * The side-by-side sweep's charts: steady samples/s of vae4j and PyTorch by batch size (a line per
+     * implementation and core count), vae4j's ratio to PyTorch by batch size (a line per core count), and samples/s
+     * by core count (a line per implementation and batch size). Empty without a sweep.
+     */
+    static Map<String, BufferedImage> peerCharts(JsonNode sweep) {
+        // impl -> cores -> batch -> steady samples/s
+        Map<String, Map<Integer, Map<Integer, Double>>> rate = new TreeMap<>();
+        Map<Integer, Map<Integer, Double>> ratio = new TreeMap<>();
+        for (JsonNode r : sweep) {
+            if (!r.has("steady")) {
+                continue;
+            }
+            String impl = r.get("impl").asText().equals("vae4j") ? "vae4j" : "PyTorch";
+            int cores = r.get("cores").asInt();
+            int batch = r.get("batch").asInt();
+            rate.computeIfAbsent(impl, k -> new TreeMap<>()).computeIfAbsent(cores, k -> new TreeMap<>())
+                    .put(batch, r.get("steady").asDouble());
+            if (r.has("ratio_steady")) {
+                ratio.computeIfAbsent(cores, k -> new TreeMap<>()).put(batch, r.get("ratio_steady").asDouble());
+            }
+        }
+        Map<String, BufferedImage> charts = new java.util.LinkedHashMap<>();
+        if (rate.isEmpty()) {
+            return charts;
+        }
+        List<Charts.Line> byBatch = new ArrayList<>();
+        Map<String, Map<Integer, Double>> byCores = new TreeMap<>();
+        rate.forEach((impl, perCores) -> perCores.forEach((cores, perBatch) -> {
+            byBatch.add(new Charts.Line(impl + ", " + cores + (cores == 1 ? " core" : " cores"),
+                    new ArrayList<>(perBatch.keySet()), new ArrayList<>(perBatch.values())));
+            perBatch.forEach((batch, v) -> byCores.computeIfAbsent(String.format(java.util.Locale.ROOT,
+                    "%s, batch %4d", impl, batch), k -> new TreeMap<>()).put(cores, v));
+        }));
+        charts.put("side by side: training samples/s by batch size", Charts.sweep("Training on MNIST, steady "
+                + "samples/s by batch size", "batch size", "samples/s", byBatch));
+        List<Charts.Line> ratios = new ArrayList<>();
+        ratio.forEach((cores, perBatch) -> ratios.add(new Charts.Line(cores + (cores == 1 ? " core" : " cores"),
+                new ArrayList<>(perBatch.keySet()), new ArrayList<>(perBatch.values()))));
+        if (!ratios.isEmpty()) {
+            charts.put("side by side: vae4j to PyTorch by batch size", Charts.sweep("vae4j / PyTorch, steady "
+                    + "training samples/s (above 1: vae4j faster)", "batch size", "ratio", ratios));
+        }
+        List<Charts.Line> cores = new ArrayList<>();
+        byCores.forEach((name, perCores) -> cores.add(new Charts.Line(name, new ArrayList<>(perCores.keySet()),
+                new ArrayList<>(perCores.values()))));
+        if (byCores.values().stream().anyMatch(m -> m.size() > 1)) {
+            charts.put("side by side: training samples/s by cores", Charts.sweep("Training on MNIST, steady "
+                    + "samples/s by cores", "cores", "samples/s", cores));
+        }
+        return charts;
     }
 
     private static String esc(String s) {

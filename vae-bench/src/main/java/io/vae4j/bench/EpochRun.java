@@ -25,12 +25,13 @@ import java.nio.file.Path;
  * native build); prints one line "RESULT {json}" with each epoch's samples/s, the peak resident set size and what
  * ran.
  *
- * <pre>java -cp benchmarks.jar io.vae4j.bench.EpochRun DATA_DIR EPOCHS [mlp|conv] [LIMIT] [IWAE_K]</pre>
+ * <pre>java -cp benchmarks.jar io.vae4j.bench.EpochRun DATA_DIR EPOCHS [mlp|conv] [LIMIT] [IWAE_K] [BATCH]</pre>
  *
  * With IWAE_K &gt; 0 it then times the importance-weighted NLL with k = IWAE_K on the first 1,000 test images, as
  * {@code ./vae evaluate --iwae-k K --test-limit 1000} computes it.
  *
- * "conv" is the shape of {@code ./vae train --arch conv}: conv 32, 64, dense 400, latent 20.
+ * "conv" is the shape of {@code ./vae train --arch conv}: conv 32, 64, dense 400, latent 20. BATCH (default 128,
+ * the protocol's) is for the runner's batch-size sweep.
  */
 public final class EpochRun {
     private EpochRun() {
@@ -43,11 +44,12 @@ public final class EpochRun {
         String arch = args.length > 2 ? args[2] : "mlp";
         int limit = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         int iwaeK = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+        int batch = args.length > 5 ? Integer.parseInt(args[5]) : 128;
         BackendInfo info = BenchModels.checkBackend();
         int threads = info.gpu() ? info.threads() : NativeBuild.limitThreads();
         MnistData mnist = MnistData.load(data, new RunSettings(epochs, Binarization.NONE, limit, 0, -1), 1,
                 MnistFetcher.standard());
-        VaeConfig.Builder b = VaeConfig.builder().optSeed(1);
+        VaeConfig.Builder b = VaeConfig.builder().optSeed(1).optBatchSize(batch);
         if (arch.equals("conv")) {
             b.setInputShape(1, 28, 28).optArchitecture(io.vae4j.core.config.Architecture.CONV)
                     .optConvChannels(java.util.List.of(32, 64));

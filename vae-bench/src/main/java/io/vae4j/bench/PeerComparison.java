@@ -40,8 +40,14 @@ final class PeerComparison {
     private static final String PYTHON = "/usr/bin/python3";
     private static final int IWAE_K = 1000;
 
+    /** Training images per epoch of the batch-size sweep, and its epochs (the steady rate is of the later ones). */
+    static final int SWEEP_IMAGES = 6_000;
+    static final int SWEEP_EPOCHS = 3;
+
     private final BenchRunner.Options options;
     private int failures;
+    /** PyTorch's fastest configuration for the MLP, by core count, as the probe found it. */
+    private final Map<Integer, PeerBlas.Probe> fastestMlp = new java.util.HashMap<>();
 
     PeerComparison(BenchRunner.Options options) {
         this.options = options;
@@ -108,12 +114,63 @@ final class PeerComparison {
                     }
                 }
             }
+            if (script != null) {
+                out.set("sweep", sweep(script, coreCounts));
+            }
         } finally {
             if (script != null) {
                 Files.deleteIfExists(script);
             }
         }
         return out;
+    }
+
+    /** The batch sizes of the sweep: the JMH sweep's three, and three more in full mode. */
+    List<Integer> sweepBatches() {
+        return options.full() ? List.of(32, 64, 128, 256, 512, 1024) : List.of(32, 128, 512);
+    }
+
+    /**
+     * The reference MLP trained by both at each batch size of the sweep and each core count, on the first
+     * {@value #SWEEP_IMAGES} MNIST training images, {@value #SWEEP_EPOCHS} epochs each: vae4j with the build
+     * {@link NativeBuild} picks, PyTorch with the configuration its probe found fastest for that core count. Each
+     * vae4j row has its steady-state ratio to the PyTorch row of the same point.
+     */
+    private ArrayNode sweep(Path script, Set<Integer> coreCounts) throws IOException, InterruptedException {
+        ArrayNode rows = JSON.createArrayNode();
+        for (int cores : coreCounts) {
+            PeerBlas.Probe best = fastestMlp.get(cores);
+            for (int batch : sweepBatches()) {
+                ObjectNode torch = null;
+                if (best != null && !PeerBlas.reference(best.loaded())) {
+                    List<String> cmd = pinned(cores);
+                    cmd.addAll(List.of(PYTHON, script.toString(), "--json", "--data", options.data().toString(),
+                            "--epochs", Integer.toString(SWEEP_EPOCHS), "--threads", Integer.toString(cores),
+                            "--limit", Integer.toString(SWEEP_IMAGES), "--batch", Integer.toString(batch),
+                            "--iwae-k", "0"));
+                    System.err.println("[peer] sweep: PyTorch, batch " + batch + ", " + cores + " core(s)");
+                    torch = row("pytorch", "mlp", cores, ChildProcess.run(cmd,
+                            pytorchEnv(cores, best.blas(), best.openblasThreads()), LIMIT)).put("batch", batch);
+                    rows.add(torch);
+                }
+                List<String> cmd = pinned(cores);
+                cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmx512m", "-Dorg.bytedeco.javacpp.maxbytes=1g",
+                        "-D" + BenchModels.EXPECTED_BACKEND + "=cpu", "-cp", System.getProperty("java.class.path"),
+                        EpochRun.class.getName(), options.data().toString(), Integer.toString(SWEEP_EPOCHS), "mlp",
+                        Integer.toString(SWEEP_IMAGES), "0", Integer.toString(batch)));
+                Map<String, String> env = threads(cores);
+                env.put("BACKEND_PRIORITY_CPU", "100");
+                env.put("BACKEND_PRIORITY_GPU", "-100");
+                System.err.println("[peer] sweep: vae4j, batch " + batch + ", " + cores + " core(s)");
+                ObjectNode ours = row("vae4j", "mlp", cores, ChildProcess.run(cmd, env, LIMIT)).put("batch", batch);
+                if (torch != null && torch.has("steady") && ours.has("steady")) {
+                    ours.put("ratio_steady", ours.get("steady").asDouble() / torch.get("steady").asDouble());
+                }
+                rows.add(ours);
+            }
+        }
+        return rows;
     }
 
     /** The importance-weighted NLL is timed (k = 1000, 1,000 test images) for the reference MLP. */
@@ -187,6 +244,9 @@ final class PeerComparison {
             }
         }
         PeerBlas.Probe best = PeerBlas.fastest(probes).orElse(null);
+        if (best != null && model.equals("mlp")) {
+            fastestMlp.put(cores, best);
+        }
         if (best == null) {
             failures++;
             ObjectNode row = JSON.createObjectNode().put("impl", "pytorch").put("model", model).put("cores", cores)
@@ -332,6 +392,26 @@ final class PeerComparison {
                     r.get("first").asDouble(), r.get("steady").asDouble(), r.get("peak_rss_mb").asDouble(), iwae,
                     ratio(r, "ratio_first"), ratio(r, "ratio_steady"), ratio(r, "ratio_rss"), ratio(r, "ratio_iwae")));
         }
+        if (peer.has("sweep") && !peer.get("sweep").isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%nThe batch-size sweep side by side: the same MLP on the first %,d "
+                    + "MNIST training images, %d epochs, steady samples/s (PyTorch in the configuration above for "
+                    + "its core count)%n%n| cores | batch | PyTorch | vae4j | ratio |%n|---|---|---|---|---|%n",
+                    SWEEP_IMAGES, SWEEP_EPOCHS));
+            Map<String, JsonNode> torch = new LinkedHashMap<>();
+            for (JsonNode r : peer.get("sweep")) {
+                if (r.get("impl").asText().equals("pytorch")) {
+                    torch.put(r.get("cores").asInt() + "/" + r.get("batch").asInt(), r);
+                }
+            }
+            for (JsonNode r : peer.get("sweep")) {
+                if (!r.get("impl").asText().equals("vae4j")) {
+                    continue;
+                }
+                JsonNode t = torch.get(r.get("cores").asInt() + "/" + r.get("batch").asInt());
+                sb.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s |%n", r.get("cores").asInt(),
+                        r.get("batch").asInt(), steady(t), steady(r), ratio(r, "ratio_steady")));
+            }
+        }
         for (JsonNode r : peer.get("rows")) {
             if (!r.has("blas_search")) {
                 continue;
@@ -346,6 +426,15 @@ final class PeerComparison {
             }
         }
         return sb.toString();
+    }
+
+    /** A sweep row's steady rate, or why it has none. */
+    private static String steady(JsonNode r) {
+        if (r == null) {
+            return "not run";
+        }
+        return r.has("steady") ? String.format(Locale.ROOT, "%,.0f", r.get("steady").asDouble())
+                : "FAILED: " + r.path("failed").asText().replace("|", "/");
     }
 
     private static String ratio(JsonNode r, String key) {
