@@ -38,8 +38,9 @@ final class BenchPage {
                 continue;
             }
             String chart = r.get("benchmark").asText() + " (" + r.get("model").asText() + ")";
-            String series = r.get("backend").asText() + ", " + r.path("native").asText("?") + ", "
-                    + r.path("threads").asInt() + " threads";
+            int threads = r.path("threads").asInt();
+            String series = r.get("backend").asText() + ", " + r.path("native").asText("?") + ", " + threads
+                    + (threads == 1 ? " thread" : " threads");
             data.computeIfAbsent(chart, k -> new TreeMap<>()).computeIfAbsent(series, k -> new TreeMap<>())
                     .put(r.get("batch").asInt(), r.get("samples_per_s").asDouble());
         }
@@ -51,6 +52,10 @@ final class BenchPage {
         JsonNode m = report.path("machine");
         h.append("<p>").append(esc(m.path("cpu").asText("?") + ", " + report.path("cores").asInt() + " cores, "
                 + report.path("protocol").asText("?") + " mode, " + report.path("date").asText(""))).append("</p>\n");
+        // vae4j beside PyTorch first: what most readers of the page came for
+        for (Map.Entry<String, BufferedImage> c : peerCharts(report.path("peer").path("sweep")).entrySet()) {
+            pngs.add(figure(c.getKey(), c.getValue(), dir, h));
+        }
         for (Map.Entry<String, Map<String, Map<Integer, Double>>> c : data.entrySet()) {
             boolean sweep = c.getValue().values().stream().anyMatch(s -> s.size() > 1);
             if (!sweep) {
@@ -64,9 +69,6 @@ final class BenchPage {
             BufferedImage img = Charts.sweep(c.getKey() + ": samples/s by batch size", "batch size", "samples/s",
                     lines);
             pngs.add(figure(c.getKey(), img, dir, h));
-        }
-        for (Map.Entry<String, BufferedImage> c : peerCharts(report.path("peer").path("sweep")).entrySet()) {
-            pngs.add(figure(c.getKey(), c.getValue(), dir, h));
         }
         h.append("<pre>").append(esc(markdown)).append("</pre>\n</body></html>\n");
         String html = h.toString();
