@@ -143,27 +143,15 @@ final class PeerComparison {
             for (int batch : sweepBatches()) {
                 ObjectNode torch = null;
                 if (best != null && !PeerBlas.reference(best.loaded())) {
-                    List<String> cmd = pinned(cores);
-                    cmd.addAll(List.of(PYTHON, script.toString(), "--json", "--data", options.data().toString(),
-                            "--epochs", Integer.toString(SWEEP_EPOCHS), "--threads", Integer.toString(cores),
-                            "--limit", Integer.toString(SWEEP_IMAGES), "--batch", Integer.toString(batch),
-                            "--iwae-k", "0"));
                     System.err.println("[peer] sweep: PyTorch, batch " + batch + ", " + cores + " core(s)");
-                    torch = row("pytorch", "mlp", cores, ChildProcess.run(cmd,
-                            pytorchEnv(cores, best.blas(), best.openblasThreads()), LIMIT)).put("batch", batch);
+                    torch = row("pytorch", "mlp", cores, ChildProcess.run(torchCommand(script, "mlp", cores,
+                            SWEEP_EPOCHS, SWEEP_IMAGES, 0, batch), pytorchEnv(cores, best.blas(),
+                            best.openblasThreads()), LIMIT)).put("batch", batch);
                     rows.add(torch);
                 }
-                List<String> cmd = pinned(cores);
-                cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-                cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmx512m", "-Dorg.bytedeco.javacpp.maxbytes=1g",
-                        "-D" + BenchModels.EXPECTED_BACKEND + "=cpu", "-cp", System.getProperty("java.class.path"),
-                        EpochRun.class.getName(), options.data().toString(), Integer.toString(SWEEP_EPOCHS), "mlp",
-                        Integer.toString(SWEEP_IMAGES), "0", Integer.toString(batch)));
-                Map<String, String> env = threads(cores);
-                env.put("BACKEND_PRIORITY_CPU", "100");
-                env.put("BACKEND_PRIORITY_GPU", "-100");
                 System.err.println("[peer] sweep: vae4j, batch " + batch + ", " + cores + " core(s)");
-                ObjectNode ours = row("vae4j", "mlp", cores, ChildProcess.run(cmd, env, LIMIT)).put("batch", batch);
+                ObjectNode ours = epochRun("auto", "mlp", cores, SWEEP_EPOCHS, SWEEP_IMAGES, 0, batch)
+                        .put("batch", batch);
                 if (torch != null && torch.has("steady") && ours.has("steady")) {
                     ours.put("ratio_steady", ours.get("steady").asDouble() / torch.get("steady").asDouble());
                 }
@@ -184,6 +172,14 @@ final class PeerComparison {
     }
 
     private ObjectNode vae4j(String build, String model, int cores) throws IOException, InterruptedException {
+        System.err.println("[peer] vae4j " + model + ", native build " + build + ", " + cores + " core(s): "
+                + options.peerEpochs() + " epochs of MNIST");
+        return epochRun(build, model, cores, options.peerEpochs(), limit(model), iwaeK(model), 128);
+    }
+
+    /** {@link EpochRun} in a JVM of its own, pinned to {@code cores}, started with the options of {@code ./vae}. */
+    private ObjectNode epochRun(String build, String model, int cores, int epochs, int limit, int iwaeK, int batch)
+            throws IOException, InterruptedException {
         List<String> cmd = pinned(cores);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // the JVM options ./vae starts the application with (see the launcher): what users get
@@ -191,14 +187,23 @@ final class PeerComparison {
         cmd.add("-Dvae.native=" + build);
         cmd.add("-D" + BenchModels.EXPECTED_BACKEND + "=cpu");
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EpochRun.class.getName(),
-                options.data().toString(), Integer.toString(options.peerEpochs()), model,
-                Integer.toString(limit(model)), Integer.toString(iwaeK(model))));
+                options.data().toString(), Integer.toString(epochs), model, Integer.toString(limit),
+                Integer.toString(iwaeK), Integer.toString(batch)));
         Map<String, String> env = threads(cores);
         env.put("BACKEND_PRIORITY_CPU", "100");
         env.put("BACKEND_PRIORITY_GPU", "-100");
-        System.err.println("[peer] vae4j " + model + ", native build " + build + ", " + cores + " core(s): "
-                + options.peerEpochs() + " epochs of MNIST");
         return row("vae4j", model, cores, ChildProcess.run(cmd, env, LIMIT));
+    }
+
+    /** {@code scripts/pytorch-reference.py} pinned to {@code cores}, ending with a RESULT line. */
+    private List<String> torchCommand(Path script, String model, int cores, int epochs, int limit, int iwaeK,
+            int batch) {
+        List<String> cmd = pinned(cores);
+        cmd.addAll(List.of(PYTHON, script.toString(), "--json", "--data", options.data().toString(), "--epochs",
+                Integer.toString(epochs), "--threads", Integer.toString(cores), "--arch", model, "--limit",
+                Integer.toString(limit), "--batch", Integer.toString(batch), "--iwae-k", Integer.toString(iwaeK),
+                "--iwae-n", "1000"));
+        return cmd;
     }
 
     /**
@@ -215,10 +220,8 @@ final class PeerComparison {
                 continue;
             }
             for (int openblasThreads : cores > 1 ? List.of(1, cores) : List.of(1)) {
-                List<String> cmd = pinned(cores);
-                cmd.addAll(List.of(PYTHON, script.toString(), "--json", "--data", options.data().toString(),
-                        "--epochs", "1", "--threads", Integer.toString(cores), "--arch", model, "--limit",
-                        model.equals("conv") ? "2000" : "12000", "--iwae-k", "0"));
+                List<String> cmd = torchCommand(script, model, cores, 1, model.equals("conv") ? 2000 : 12_000, 0,
+                        128);
                 System.err.println("[peer] PyTorch " + model + ", " + cores + " core(s): probing " + blas.name()
                         + " with OPENBLAS_NUM_THREADS=" + openblasThreads);
                 ChildProcess p = ChildProcess.run(cmd, pytorchEnv(cores, blas, openblasThreads), PROBE_LIMIT);
@@ -254,11 +257,8 @@ final class PeerComparison {
             row.set("blas_search", search);
             return row;
         }
-        List<String> cmd = pinned(cores);
-        cmd.addAll(List.of(PYTHON, script.toString(), "--json", "--data", options.data().toString(), "--epochs",
-                Integer.toString(options.peerEpochs()), "--threads", Integer.toString(cores), "--arch", model,
-                "--limit", Integer.toString(limit(model)), "--iwae-k", Integer.toString(iwaeK(model)),
-                "--iwae-n", "1000"));
+        List<String> cmd = torchCommand(script, model, cores, options.peerEpochs(), limit(model), iwaeK(model),
+                128);
         System.err.println("[peer] PyTorch " + model + ", " + cores + " core(s): " + options.peerEpochs()
                 + " epochs of MNIST with " + best.blas().name() + ", OPENBLAS_NUM_THREADS=" + best.openblasThreads());
         ObjectNode row = row("pytorch", model, cores, ChildProcess.run(cmd,

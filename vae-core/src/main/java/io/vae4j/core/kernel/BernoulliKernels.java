@@ -276,12 +276,6 @@ public final class BernoulliKernels {
         }
     }
 
-    /** {@link #nll(float[], float[], float[], int, float[], float[])} of elements {@code [from, from + n)}. */
-    static double nll(float[] l, float[] s, float[] x, int from, int n) {
-        return nll(java.util.Arrays.copyOfRange(l, from, from + n), java.util.Arrays.copyOfRange(s, from, from + n),
-                java.util.Arrays.copyOfRange(x, from, from + n), n, new float[n], new float[n]);
-    }
-
     /**
      * One example's NLL from its logits l, s = sigmoid(l) and targets x, elements {@code [0, n)}:
      * sum of max(l, 0) - l x - log(max(s, 1 - s)), max(s, 1 - s) = 1/2 + |s - 1/2|, the
