@@ -2,6 +2,7 @@ package io.vae4j.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vae4j.core.io.AtomicFiles;
+import io.vae4j.mnist.bench.InstructionSetLimit;
 import io.vae4j.mnist.viz.Charts;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -50,8 +51,9 @@ final class BenchPage {
                 + "figure{display:inline-block;margin:0 1.5em 1.5em 0}pre{background:#f6f6f6;padding:1em;"
                 + "overflow-x:auto}</style></head><body>\n<h1>vae4j benchmarks</h1>\n");
         JsonNode m = report.path("machine");
-        h.append("<p>").append(esc(m.path("cpu").asText("?") + ", " + report.path("cores").asInt() + " cores, "
-                + report.path("protocol").asText("?") + " mode, " + report.path("date").asText(""))).append("</p>\n");
+        h.append("<p>").append(esc(m.path("cpu").asText("?") + ", " + report.path("cores").asInt() + " cores"
+                + InstructionSetLimit.note(m) + ", " + report.path("protocol").asText("?") + " mode, "
+                + report.path("date").asText(""))).append("</p>\n");
         // vae4j beside PyTorch first: what most readers of the page came for
         for (Map.Entry<String, BufferedImage> c : peerCharts(report.path("peer").path("sweep")).entrySet()) {
             pngs.add(figure(c.getKey(), c.getValue(), dir, h));

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -jar vae-bench/target/benchmarks.jar [--quick | --full] [--backends cpu,gpu] [--cores N] [--out DIR]
  *     [--include REGEX] [--jmh "more JMH arguments, e.g. -p batch=128"] [--peer-epochs N | --no-peer] [--data DIR]
+ *     [--isa avx2]
  * </pre>
  *
  * <p>Besides JMH, the runner puts vae4j and PyTorch side by side ({@link PeerComparison}): the reference protocol
@@ -46,10 +47,10 @@ public final class BenchRunner {
 
     /** Parsed command line. */
     record Options(boolean full, List<String> backends, int cores, Path out, String include, List<String> jmhArgs,
-            int peerEpochs, Path data) {
+            int peerEpochs, Path data, IsaLimit isa) {
         /** The same options pinned to n cores. */
         Options withCores(int n) {
-            return new Options(full, backends, n, out, include, jmhArgs, peerEpochs, data);
+            return new Options(full, backends, n, out, include, jmhArgs, peerEpochs, data, isa);
         }
 
         /**
@@ -72,7 +73,8 @@ public final class BenchRunner {
         } catch (IllegalArgumentException e) {
             System.err.println("benchmarks: error: " + e.getMessage());
             System.err.println("usage: java -jar benchmarks.jar [--quick | --full] [--backends cpu,gpu] [--cores N] "
-                    + "[--out DIR] [--include REGEX] [--jmh \"JMH ARGS\"] [--peer-epochs N | --no-peer] [--data DIR]");
+                    + "[--out DIR] [--include REGEX] [--jmh \"JMH ARGS\"] [--peer-epochs N | --no-peer] [--data DIR] "
+                    + "[--isa avx2]");
             System.exit(2);
             return;
         }
@@ -88,6 +90,7 @@ public final class BenchRunner {
         List<String> jmhArgs = List.of();
         int peerEpochs = -1;
         Path data = null;
+        IsaLimit isa = IsaLimit.NONE;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> full = false;
@@ -126,6 +129,7 @@ public final class BenchRunner {
                     }
                 }
                 case "--data" -> data = Path.of(value(args, ++i, "--data"));
+                case "--isa" -> isa = IsaLimit.parse(value(args, ++i, "--isa"));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -140,7 +144,7 @@ public final class BenchRunner {
             data = env != null && !env.isBlank() ? Path.of(env)
                     : Path.of(System.getProperty("user.home"), ".vae4j", "mnist");
         }
-        return new Options(full, backends, cores, out, include, jmhArgs, peerEpochs, data);
+        return new Options(full, backends, cores, out, include, jmhArgs, peerEpochs, data, isa);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -151,6 +155,11 @@ public final class BenchRunner {
     }
 
     static int run(Options o) throws Exception {
+        String isaProblem = o.isa().problem(io.vae4j.core.backend.NativeBuild.cpuFlags());
+        if (isaProblem != null) {
+            System.err.println("benchmarks: error: " + isaProblem);
+            return 2;
+        }
         Files.createDirectories(o.out());
         ArrayNode rows = JSON.createArrayNode();
         Map<String, Double> cpuRate = new LinkedHashMap<>();
@@ -212,6 +221,10 @@ public final class BenchRunner {
         machine.put("cores", o.cores() == 0 ? Runtime.getRuntime().availableProcessors() : o.cores());
         machine.put("avx2", flags.contains("avx2"));
         machine.put("avx512", flags.contains("avx512f"));
+        if (o.isa().limits(flags)) {
+            // measured below what the CPU has: a comparison must not take it for an AVX2-only machine
+            machine.put("isa_limit", o.isa().name);
+        }
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         ArrayNode gpus = machine.putArray("gpus");
         for (GpuCheck.Gpu g : GpuCheck.query()) {
@@ -272,6 +285,7 @@ public final class BenchRunner {
         if (o.cores() > 0) {
             env.put("OMP_NUM_THREADS", Integer.toString(o.cores()));
         }
+        env.putAll(o.isa().environment());
         return env;
     }
 
@@ -283,6 +297,7 @@ public final class BenchRunner {
             cmd.add(o.cores() == 1 ? "0" : "0-" + (o.cores() - 1));
         }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(o.isa().jvmOptions());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.addAll(List.of(tail));
@@ -321,8 +336,10 @@ public final class BenchRunner {
                     "-p", "model=mlp", "-p", "images=6000"));
         }
         args.addAll(o.jmhArgs());
-        args.addAll(List.of("-rf", "json", "-rff", raw.toString(), "-jvmArgsAppend",
-                "-D" + BenchModels.EXPECTED_BACKEND + "=" + backend + " -Xmx4g"));
+        List<String> forkOptions = new ArrayList<>(List.of("-D" + BenchModels.EXPECTED_BACKEND + "=" + backend,
+                "-Xmx4g"));
+        forkOptions.addAll(o.isa().jvmOptions());
+        args.addAll(List.of("-rf", "json", "-rff", raw.toString(), "-jvmArgsAppend", String.join(" ", forkOptions)));
         ProcessBuilder pb = new ProcessBuilder(command(o, args.toArray(new String[0]))).inheritIO();
         pb.environment().putAll(environment(backend, o));
         return pb.start().waitFor();
@@ -397,9 +414,9 @@ public final class BenchRunner {
 
     static String markdown(JsonNode report) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Benchmarks (%s mode, %d cores, Java %s, DL4J %s)%n%n",
+        sb.append(String.format(Locale.ROOT, "Benchmarks (%s mode, %d cores, Java %s, DL4J %s%s)%n%n",
                 report.get("mode").asText(), report.get("cores").asInt(), report.get("java").asText(),
-                report.get("dl4j").asText()));
+                report.get("dl4j").asText(), io.vae4j.mnist.bench.InstructionSetLimit.note(report.path("machine"))));
         sb.append("| backend | device | native build | BLAS | threads | benchmark | model | batch | samples/s "
                 + "| ratio to CPU |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|\n");

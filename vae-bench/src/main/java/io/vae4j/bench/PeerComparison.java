@@ -74,7 +74,7 @@ final class PeerComparison {
         List<String> builds = new ArrayList<>();
         if (options.full()) {
             for (String b : NativeBuild.present()) {
-                if (NativeBuild.runs(b, NativeBuild.cpuFlags())) {
+                if (NativeBuild.runs(b, options.isa().flags(NativeBuild.cpuFlags()))) {
                     builds.add(b);
                 }
             }
@@ -184,7 +184,8 @@ final class PeerComparison {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // the JVM options ./vae starts the application with (see the launcher): what users get
         cmd.addAll(List.of("-XX:+UseSerialGC", "-Xmx512m", "-Dorg.bytedeco.javacpp.maxbytes=1g"));
-        cmd.add("-Dvae.native=" + build);
+        cmd.addAll(options.isa().jvmOptions());
+        cmd.add("-Dvae.native=" + options.isa().build(build));
         cmd.add("-D" + BenchModels.EXPECTED_BACKEND + "=cpu");
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EpochRun.class.getName(),
                 options.data().toString(), Integer.toString(epochs), model, Integer.toString(limit),
@@ -192,6 +193,7 @@ final class PeerComparison {
         Map<String, String> env = threads(cores);
         env.put("BACKEND_PRIORITY_CPU", "100");
         env.put("BACKEND_PRIORITY_GPU", "-100");
+        env.putAll(options.isa().environment());
         return row("vae4j", model, cores, ChildProcess.run(cmd, env, LIMIT));
     }
 
@@ -278,8 +280,9 @@ final class PeerComparison {
     }
 
     /** The environment of a PyTorch run: the threads, and the BLAS directory first on the library path. */
-    private static Map<String, String> pytorchEnv(int cores, PeerBlas.Candidate blas, int openblasThreads) {
+    private Map<String, String> pytorchEnv(int cores, PeerBlas.Candidate blas, int openblasThreads) {
         Map<String, String> env = threads(cores);
+        env.putAll(options.isa().environment());
         env.put("OPENBLAS_NUM_THREADS", Integer.toString(openblasThreads));
         if (blas.dir() != null) {
             String old = System.getenv("LD_LIBRARY_PATH");

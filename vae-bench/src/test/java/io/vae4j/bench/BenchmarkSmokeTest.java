@@ -1,15 +1,20 @@
 package io.vae4j.bench;
 
 import io.vae4j.core.backend.GpuCheck;
+import io.vae4j.core.backend.NativeBuild;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -111,7 +116,7 @@ class BenchmarkSmokeTest {
     @Test
     void badRunnerFlagsAreRejected() {
         for (String[] args : new String[][] {{"--backends", "tpu"}, {"--cores", "0"}, {"--cores", "x"}, {"--fast"},
-            {"--out"}, {"--peer-epochs", "1"}, {"--peer-epochs", "x"}, {"--data"}}) {
+            {"--out"}, {"--peer-epochs", "1"}, {"--peer-epochs", "x"}, {"--data"}, {"--isa", "avx512"}, {"--isa"}}) {
             try {
                 BenchRunner.parse(args);
                 throw new AssertionError("accepted " + String.join(" ", args));
@@ -124,5 +129,31 @@ class BenchmarkSmokeTest {
         assertEquals(Path.of("/x"), o.data());
         assertEquals(1, o.cores());
         assertEquals(0, BenchRunner.parse(new String[] {"--no-peer"}).peerEpochs());
+        assertEquals(IsaLimit.NONE, o.isa());
+        assertEquals(IsaLimit.AVX2, BenchRunner.parse(new String[] {"--isa", "AVX2"}).isa());
+    }
+
+    @Test
+    void theAvx2LimitReachesEveryKernelAndIsRecordedOnlyWhereItLimits() {
+        Set<String> avx512 = Set.of("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl");
+        Set<String> avx2 = Set.of("sse4_2", "avx", "avx2", "fma");
+        assertTrue(IsaLimit.AVX2.limits(avx512));
+        assertFalse(IsaLimit.AVX2.limits(avx2)); // an AVX2-only machine runs as itself: nothing to record
+        assertFalse(IsaLimit.NONE.limits(avx512));
+        assertEquals(avx2, IsaLimit.AVX2.flags(avx512));
+        assertFalse(NativeBuild.runs("onednn-avx512", IsaLimit.AVX2.flags(avx512)));
+        assertTrue(NativeBuild.runs("onednn-avx2", IsaLimit.AVX2.flags(avx512)));
+        assertEquals("onednn-avx2", IsaLimit.AVX2.build("auto"));
+        assertEquals("generic", IsaLimit.AVX2.build("generic"));
+        assertEquals("auto", IsaLimit.NONE.build("auto"));
+        // oneDNN (in libnd4j and in PyTorch), OpenBLAS, PyTorch's own kernels, libnd4j's build and the JIT
+        assertEquals(Map.of("DNNL_MAX_CPU_ISA", "AVX2", "OPENBLAS_CORETYPE", "Haswell", "ATEN_CPU_CAPABILITY",
+                "avx2", "VAE_NATIVE", "onednn-avx2"), IsaLimit.AVX2.environment());
+        assertEquals(List.of("-XX:UseAVX=2"), IsaLimit.AVX2.jvmOptions());
+        assertTrue(IsaLimit.NONE.environment().isEmpty() && IsaLimit.NONE.jvmOptions().isEmpty());
+        assertNull(IsaLimit.AVX2.problem(avx2));
+        String noAvx2 = IsaLimit.AVX2.problem(Set.of("sse4_2", "avx"));
+        assertTrue(noAvx2 != null && noAvx2.contains("lacks AVX2"), noAvx2);
+        assertNull(IsaLimit.NONE.problem(Set.of()));
     }
 }

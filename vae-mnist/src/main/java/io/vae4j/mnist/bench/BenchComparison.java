@@ -162,7 +162,8 @@ public final class BenchComparison {
         }
         JsonNode m = json.path("machine");
         String label = m.path("cpu").asText("?") + ", " + m.path("cores").asInt() + " cores"
-                + (m.path("avx512").asBoolean() ? ", AVX-512" : m.path("avx2").asBoolean() ? ", AVX2" : "");
+                + (m.path("avx512").asBoolean() ? ", AVX-512" : m.path("avx2").asBoolean() ? ", AVX2" : "")
+                + InstructionSetLimit.note(m);
         for (JsonNode row : json.path("rows")) {
             if (row.has("native") && row.has("samples_per_s")) {
                 label += ", " + row.get("native").asText();

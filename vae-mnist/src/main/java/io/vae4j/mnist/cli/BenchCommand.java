@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
             + "when it is missing."},
         footerHeading = "%nExamples:%n",
         footer = {"  ./vae bench --quick", "  ./vae bench --full --out runs/bench-full",
-            "  ./vae bench --quick --no-peer --backends cpu",
+            "  ./vae bench --quick --no-peer --backends cpu", "  ./vae bench --quick --isa avx2 --out runs/bench-avx2",
             "  ./vae bench compare cpu-box/bench-results.json gpu-box/bench-results.json"})
 final class BenchCommand implements Callable<Integer> {
     /** System property naming benchmarks.jar; the launcher sets it. */
@@ -71,6 +71,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-peer", description = "Skip the side-by-side runs with PyTorch.")
     boolean noPeer;
 
+    @Option(names = "--isa", paramLabel = "avx2", description = "Run both sides, vae4j and PyTorch, on their AVX2 code "
+            + "paths only, on a CPU with AVX-512: which kernels slow down without it. The results say they were "
+            + "limited; caches, memory and clock stay this machine's, so they do not stand in for an AVX2-only CPU.")
+    String isa;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (quick && full) {
@@ -93,6 +98,18 @@ final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--no-peer and --peer-epochs exclude each "
                     + "other");
         }
+        if (isa != null) {
+            try {
+                io.vae4j.mnist.bench.InstructionSetLimit.checkName(isa);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        String isaProblem = isa == null ? null
+                : io.vae4j.mnist.bench.InstructionSetLimit.problem(io.vae4j.core.backend.NativeBuild.cpuFlags());
+        if (isaProblem != null) {
+            throw new UserException(isaProblem);
+        }
         Path jar = benchJar();
         Path dir = out != null ? out : RunFiles.timestamped(Path.of("runs"), "bench");
         Path dataDir = data.dir();
@@ -111,6 +128,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (jmh != null) {
             cmd.addAll(List.of("--jmh", jmh));
+        }
+        if (isa != null) {
+            cmd.addAll(List.of("--isa", "avx2"));
         }
         if (noPeer) {
             cmd.add("--no-peer");

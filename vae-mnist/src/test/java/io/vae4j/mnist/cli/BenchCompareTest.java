@@ -47,6 +47,24 @@ class BenchCompareTest {
     }
 
     @Test
+    void aRunLimitedToAvx2SaysSoAndABadLimitIsRefused() throws IOException {
+        Path a = result("a.json", BenchComparison.FORMAT, "quick", "AMD EPYC", true, 10_000);
+        Path limited = dir.resolve("limited.json");
+        Files.writeString(limited, Files.readString(result("l.json", BenchComparison.FORMAT, "quick", "AMD EPYC", true,
+                8_000)).replace("\"avx512\": true", "\"avx512\": true, \"isa_limit\": \"avx2\""));
+        Path out = dir.resolve("out");
+        CliRunner.Run r = CliRunner.run("bench", "compare", a.toString(), limited.toString(), "--out",
+                out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        String md = Files.readString(out.resolve("compare.md"));
+        assertTrue(md.contains("**A**: AMD EPYC, 2 cores, AVX-512; "), md);
+        assertTrue(md.contains("**B**: AMD EPYC, 2 cores, AVX-512, limited to AVX2"), md);
+        CliRunner.Run bad = CliRunner.run("bench", "--isa", "avx512");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("--isa takes avx2"), bad.err());
+    }
+
+    @Test
     void otherFormatsAndProtocolsAreRefused() throws IOException {
         Path a = result("a.json", BenchComparison.FORMAT, "quick", "AMD EPYC", false, 10_000);
         Path full = result("full.json", BenchComparison.FORMAT, "full", "AMD EPYC", false, 12_000);
