@@ -336,10 +336,9 @@ public final class BenchRunner {
                     "-p", "model=mlp", "-p", "images=6000"));
         }
         args.addAll(o.jmhArgs());
-        List<String> forkOptions = new ArrayList<>(List.of("-D" + BenchModels.EXPECTED_BACKEND + "=" + backend,
-                "-Xmx4g"));
-        forkOptions.addAll(o.isa().jvmOptions());
-        args.addAll(List.of("-rf", "json", "-rff", raw.toString(), "-jvmArgsAppend", String.join(" ", forkOptions)));
+        // JMH's forks start with this JVM's options (the ISA limit's among them), then these
+        args.addAll(List.of("-rf", "json", "-rff", raw.toString(), "-jvmArgsAppend",
+                "-D" + BenchModels.EXPECTED_BACKEND + "=" + backend + " -Xmx4g"));
         ProcessBuilder pb = new ProcessBuilder(command(o, args.toArray(new String[0]))).inheritIO();
         pb.environment().putAll(environment(backend, o));
         return pb.start().waitFor();

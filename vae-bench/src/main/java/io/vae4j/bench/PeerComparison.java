@@ -30,7 +30,7 @@ import java.util.Set;
  * {@code scripts/pytorch-reference.py} (shipped inside the jar) with Debian's {@code python3-torch}, in its fastest
  * configuration on this machine: each BLAS it can load ({@link PeerBlas}) and OpenBLAS thread count is probed, and
  * the fastest is measured; a row on the reference BLAS is flagged and gets no ratio. Without PyTorch the table says
- * why.
+ * why. With {@code --isa avx2} both sides run limited alike ({@link IsaLimit}).
  */
 final class PeerComparison {
     private static final ObjectMapper JSON = new ObjectMapper();
