@@ -29,12 +29,14 @@ if command -v podman >/dev/null 2>&1; then
   export CONTAINERS_CONF="$conf"
   run=(podman --runtime runc run --rm)
   build=(podman --runtime runc build --isolation chroot)
-elif command -v docker >/dev/null 2>&1; then
+elif command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then
   engine=docker
   run=(docker run --rm)
   build=(docker build)
 else
-  echo "docker test: no container engine (podman or docker) on this machine; nothing to test" >&2
+  # a docker client alone (no engine answering `docker info`) cannot build or run anything
+  echo "docker test: no container engine on this machine (podman, or docker with a running engine); install podman" \
+    "(apt-get install podman runc debootstrap); nothing to test" >&2
   exit 3
 fi
 echo "docker test: engine $engine, work directory $work"
