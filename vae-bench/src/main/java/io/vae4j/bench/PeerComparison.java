@@ -321,6 +321,9 @@ final class PeerComparison {
         if (r.has("blas")) {
             row.put("blas", r.get("blas").asText());
         }
+        if (impl.equals("vae4j")) {
+            row.put("native", r.get("native").asText()); // bench compare tells full mode's builds apart by it
+        }
         System.err.printf(Locale.ROOT, "[peer] %s %s, %d core(s): first epoch %,.0f samples/s, steady %,.0f, peak "
                 + "RSS %.0f MB%n", impl, model, cores, rates.get(0), steady, r.get("peak_rss_mb").asDouble());
         return row;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vae4j.core.io.AtomicFiles;
 import io.vae4j.mnist.run.RunFiles;
+import io.vae4j.mnist.viz.Charts;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,15 +21,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.style.Styler;
 
 /**
- * Puts benchmark result files ({@code bench-results.json}) from several machines or backends side by side: one
- * table and one self-contained page with the samples/s of every benchmark in each file and the ratio to the first
- * file's. Files of another result format, or measured with another protocol (quick or full mode), are refused: their
+ * Puts benchmark result files ({@code bench-results.json}) from several machines or backends side by side: tables
+ * and one self-contained page with charts, the samples/s of every benchmark in each file and the ratio to the first
+ * file's, and each file's side-by-side rows with its own PyTorch. Files of another result format, or measured with another protocol (quick or full mode), are refused: their
  * numbers do not compare.
  */
 public final class BenchComparison {
@@ -121,6 +118,7 @@ public final class BenchComparison {
             }
         }
         md.append('\n');
+        ArrayNode sideBySide = sideBySide(results, protocol.equals("full"), md);
         Files.createDirectories(out);
         String table = md.toString();
         AtomicFiles.write(out.resolve("compare.md"), o -> o.write(table.getBytes(StandardCharsets.UTF_8)));
@@ -130,10 +128,110 @@ public final class BenchComparison {
             sources.addObject().put("file", r.file().toString()).put("label", r.label());
         }
         json.set("rows", merged);
+        json.set("side_by_side", sideBySide);
         RunFiles.writeJson(out.resolve("compare.json"), json);
         String html = html(results, keys, byKey, table);
         AtomicFiles.write(out.resolve("compare.html"), o -> o.write(html.getBytes(StandardCharsets.UTF_8)));
         return table;
+    }
+
+    /** What a side-by-side figure is: its unit, and whether a ratio between files means anything. */
+    private enum Measure {
+        RATE, SECONDS, RATIO
+    }
+
+    /**
+     * Each file's side-by-side rows (vae4j and PyTorch on the reference protocol, and the batch-size sweep), merged
+     * by what they measure: a table after the JMH one, each file with its own PyTorch, measured in the same run. A
+     * file's core counts enter as "1 core" and "all cores", as in the JMH keys; full mode names vae4j's native build.
+     */
+    private static ArrayNode sideBySide(List<Result> results, boolean full, StringBuilder md) {
+        Map<String, Measure> measures = new LinkedHashMap<>();
+        List<Map<String, Double>> values = new ArrayList<>();
+        for (Result r : results) {
+            Map<String, Double> v = new LinkedHashMap<>();
+            JsonNode peer = r.json().path("peer");
+            int machineCores = r.json().path("machine").path("cores").asInt();
+            for (JsonNode row : peer.path("rows")) {
+                if (!row.has("steady")) {
+                    continue; // not run or failed: the file's own table says why
+                }
+                String at = row.path("model").asText() + ", " + cores(row.path("cores").asInt(), machineCores) + ": ";
+                String who = who(row, full);
+                put(v, measures, at + who + ", first epoch (samples/s)", row.path("first"), Measure.RATE);
+                put(v, measures, at + who + ", steady (samples/s)", row.path("steady"), Measure.RATE);
+                put(v, measures, at + who + ", IWAE k=1000 on 1,000 images (s)", row.path("iwae_seconds"),
+                        Measure.SECONDS);
+                put(v, measures, at + who + " / PyTorch, first epoch", row.path("ratio_first"), Measure.RATIO);
+                put(v, measures, at + who + " / PyTorch, steady", row.path("ratio_steady"), Measure.RATIO);
+                put(v, measures, at + who + " / PyTorch, IWAE speed", row.path("ratio_iwae"), Measure.RATIO);
+            }
+            for (JsonNode row : peer.path("sweep")) {
+                if (!row.has("steady")) {
+                    continue;
+                }
+                String at = "sweep, batch " + row.path("batch").asInt() + ", "
+                        + cores(row.path("cores").asInt(), machineCores) + ": ";
+                String who = who(row, full);
+                put(v, measures, at + who + ", steady (samples/s)", row.path("steady"), Measure.RATE);
+                put(v, measures, at + who + " / PyTorch, steady", row.path("ratio_steady"), Measure.RATIO);
+            }
+            values.add(v);
+        }
+        ArrayNode json = RunFiles.JSON.createArrayNode();
+        if (measures.isEmpty()) {
+            return json;
+        }
+        md.append("\nSide by side with PyTorch: each file's own rows, vae4j and PyTorch measured in the same run "
+                + "(ratios above 1: vae4j faster)\n\n| measure |");
+        for (int i = 0; i < results.size(); i++) {
+            md.append(' ').append((char) ('A' + i)).append(" |");
+            if (i > 0) {
+                md.append(' ').append((char) ('A' + i)).append(" / A |");
+            }
+        }
+        md.append("\n|---|").append("---|".repeat(2 * results.size() - 1)).append('\n');
+        for (Map.Entry<String, Measure> m : measures.entrySet()) {
+            md.append("| ").append(m.getKey()).append(" |");
+            ObjectNode row = json.addObject().put("measure", m.getKey());
+            Double first = values.get(0).get(m.getKey());
+            for (int i = 0; i < results.size(); i++) {
+                Double v = values.get(i).get(m.getKey());
+                row.put(String.valueOf((char) ('A' + i)), v);
+                md.append(v == null ? " n/a |" : switch (m.getValue()) {
+                    case RATE -> String.format(Locale.ROOT, " %,.0f |", v);
+                    case SECONDS -> String.format(Locale.ROOT, " %.1f s |", v);
+                    case RATIO -> String.format(Locale.ROOT, " %.2fx |", v);
+                });
+                if (i > 0) {
+                    // a ratio of samples/s between machines; seconds and ratios to PyTorch are read side by side
+                    md.append(m.getValue() == Measure.RATE && v != null && first != null
+                            ? String.format(Locale.ROOT, " %.2f |", v / first) : " |");
+                }
+            }
+            md.append('\n');
+        }
+        return json;
+    }
+
+    private static void put(Map<String, Double> values, Map<String, Measure> measures, String name, JsonNode value,
+            Measure measure) {
+        if (value.isNumber() && Double.isFinite(value.asDouble())) {
+            values.put(name, value.asDouble());
+            measures.putIfAbsent(name, measure);
+        }
+    }
+
+    /** "1 core", "all cores" (the machine's all), or "N cores". */
+    private static String cores(int cores, int machineCores) {
+        return cores == 1 ? "1 core" : cores == machineCores ? "all cores" : cores + " cores";
+    }
+
+    private static String who(JsonNode row, boolean full) {
+        if (row.path("impl").asText().equals("pytorch")) {
+            return "PyTorch";
+        }
+        return full && row.has("native") ? "vae4j " + row.get("native").asText() : "vae4j";
     }
 
     private static Double rate(JsonNode row) {
@@ -179,32 +277,94 @@ public final class BenchComparison {
                 + ", Java " + v.path("java").asText("?") + " (" + r.file() + ")";
     }
 
+    /**
+     * The page: which file is which, then charts a reader can take in at a glance (vae4j's ratio to each file's own
+     * PyTorch across the sweep, and each benchmark's samples/s by batch size, a line per file), then the tables.
+     */
     private static String html(List<Result> results, Set<String> keys, List<Map<String, JsonNode>> byKey,
             String table) throws IOException {
-        CategoryChart chart = new CategoryChartBuilder().width(1000).height(520).title("Samples per second")
-                .xAxisTitle("benchmark").yAxisTitle("samples/s").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setXAxisLabelRotation(20);
-        List<String> names = new ArrayList<>(keys);
-        for (int i = 0; i < results.size(); i++) {
-            List<Double> ys = new ArrayList<>();
-            for (String k : names) {
-                Double v = rate(byKey.get(i).get(k));
-                ys.add(v == null ? 0.0 : v);
-            }
-            chart.addSeries((char) ('A' + i) + ": " + results.get(i).label(), names, ys);
-        }
-        BufferedImage img = BitmapEncoder.getBufferedImage(chart);
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", png);
         StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<title>Benchmarks compared</title><style>body{font-family:sans-serif;margin:2em;color:#222}"
-                + "pre{background:#f6f6f6;padding:1em;overflow-x:auto}</style></head><body>\n"
-                + "<h1>Benchmarks compared</h1>\n");
-        h.append("<img alt=\"samples per second\" src=\"data:image/png;base64,")
-                .append(Base64.getEncoder().encodeToString(png.toByteArray())).append("\">\n<pre>")
-                .append(table.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")).append("</pre>\n");
-        h.append("</body></html>\n");
+                + "figure{display:inline-block;margin:0 1.5em 1.5em 0}pre{background:#f6f6f6;padding:1em;"
+                + "overflow-x:auto}</style></head><body>\n<h1>Benchmarks compared</h1>\n<ul>\n");
+        for (int i = 0; i < results.size(); i++) {
+            h.append("<li><b>").append((char) ('A' + i)).append("</b>: ").append(esc(describe(results.get(i))))
+                    .append("</li>\n");
+        }
+        h.append("</ul>\n");
+        BufferedImage ratios = sweepRatioChart(results);
+        if (ratios != null) {
+            figure(h, "vae4j / PyTorch across the sweep, each file's own PyTorch", ratios);
+        }
+        // benchmark/model/cores -> file -> batch -> samples/s
+        Map<String, List<Map<Integer, Double>>> groups = new LinkedHashMap<>();
+        for (String key : keys) {
+            String[] parts = key.split("/");
+            JsonNode any = byKey.stream().filter(m -> m.containsKey(key)).findFirst().orElseThrow().get(key);
+            String group = key.substring(0, key.indexOf(' ')).toUpperCase(Locale.ROOT) + " "
+                    + any.get("benchmark").asText() + " (" + any.get("model").asText() + ")"
+                    + (parts.length > 3 ? ", " + parts[3] : "");
+            List<Map<Integer, Double>> perFile = groups.computeIfAbsent(group, g -> {
+                List<Map<Integer, Double>> l = new ArrayList<>();
+                for (int i = 0; i < results.size(); i++) {
+                    l.add(new java.util.TreeMap<>());
+                }
+                return l;
+            });
+            for (int i = 0; i < results.size(); i++) {
+                Double v = rate(byKey.get(i).get(key));
+                if (v != null) {
+                    perFile.get(i).put(any.get("batch").asInt(), v);
+                }
+            }
+        }
+        for (Map.Entry<String, List<Map<Integer, Double>>> g : groups.entrySet()) {
+            if (g.getValue().stream().noneMatch(m -> m.size() > 1)) {
+                continue; // one batch size: the table says it as well as a chart would
+            }
+            List<Charts.Line> lines = new ArrayList<>();
+            for (int i = 0; i < results.size(); i++) {
+                Map<Integer, Double> m = g.getValue().get(i);
+                lines.add(new Charts.Line(String.valueOf((char) ('A' + i)), new ArrayList<>(m.keySet()),
+                        new ArrayList<>(m.values())));
+            }
+            figure(h, g.getKey(), Charts.sweep(g.getKey() + ": samples/s", "batch size", "samples/s", lines));
+        }
+        h.append("<pre>").append(esc(table)).append("</pre>\n</body></html>\n");
         return h.toString();
+    }
+
+    /** vae4j's steady ratio to PyTorch by batch size, a line per file and core count; null without sweeps. */
+    private static BufferedImage sweepRatioChart(List<Result> results) {
+        List<Charts.Line> lines = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            int machineCores = results.get(i).json().path("machine").path("cores").asInt();
+            Map<String, Map<Integer, Double>> byCores = new java.util.TreeMap<>();
+            for (JsonNode row : results.get(i).json().path("peer").path("sweep")) {
+                if (row.has("ratio_steady")) {
+                    byCores.computeIfAbsent(cores(row.path("cores").asInt(), machineCores),
+                            c -> new java.util.TreeMap<>()).put(row.path("batch").asInt(),
+                                    row.get("ratio_steady").asDouble());
+                }
+            }
+            for (Map.Entry<String, Map<Integer, Double>> c : byCores.entrySet()) {
+                lines.add(new Charts.Line((char) ('A' + i) + ", " + c.getKey(), new ArrayList<>(c.getValue()
+                        .keySet()), new ArrayList<>(c.getValue().values())));
+            }
+        }
+        return lines.isEmpty() ? null : Charts.sweep("vae4j / PyTorch, steady training (above 1: vae4j faster)",
+                "batch size", "ratio", lines);
+    }
+
+    private static void figure(StringBuilder h, String caption, BufferedImage img) throws IOException {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", png);
+        h.append("<figure><img alt=\"").append(esc(caption)).append("\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(png.toByteArray())).append("\"><figcaption>")
+                .append(esc(caption)).append("</figcaption></figure>\n");
+    }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }
