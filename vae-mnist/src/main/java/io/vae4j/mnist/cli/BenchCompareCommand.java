@@ -15,9 +15,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "compare", mixinStandardHelpOptions = true,
         header = "Compare benchmark results of several machines or backends.",
         description = {"Reads bench-results.json files (from ./vae bench on different machines, or a CPU and a GPU "
-            + "build) and writes compare.md, compare.json and compare.html (a self-contained page with a chart): the "
-            + "samples/s of every benchmark in each file and the ratio to the first file's. Files of another result "
-            + "format or another protocol (--quick against --full) are refused."},
+            + "build) and writes compare.md, compare.json and compare.html (a self-contained page with charts): the "
+            + "samples/s of every benchmark in each file and the ratio to the first file's, then each file's rows "
+            + "side by side with its own PyTorch (first epoch, steady, importance-weighted evaluation, the sweep). "
+            + "Files of another result format or another protocol (--quick against --full) are refused."},
         footerHeading = "%nExamples:%n",
         footer = {"  ./vae bench compare cpu-box/bench-results.json gpu-box/bench-results.json"})
 final class BenchCompareCommand implements Callable<Integer> {
