@@ -25,8 +25,8 @@ import javax.imageio.ImageIO;
 /**
  * Puts benchmark result files ({@code bench-results.json}) from several machines or backends side by side: tables
  * and one self-contained page with charts, the samples/s of every benchmark in each file and the ratio to the first
- * file's, and each file's side-by-side rows with its own PyTorch. Files of another result format, or measured with another protocol (quick or full mode), are refused: their
- * numbers do not compare.
+ * file's, and each file's side-by-side rows with its own PyTorch. Files of another result format, or measured with
+ * another protocol (quick or full mode), are refused: their numbers do not compare.
  */
 public final class BenchComparison {
     /** The version of the result format the runner writes; a comparison reads this version only. */
@@ -148,13 +148,19 @@ public final class BenchComparison {
     private static ArrayNode sideBySide(List<Result> results, boolean full, StringBuilder md) {
         Map<String, Measure> measures = new LinkedHashMap<>();
         List<Map<String, Double>> values = new ArrayList<>();
+        List<String> notRun = new ArrayList<>();
         for (Result r : results) {
             Map<String, Double> v = new LinkedHashMap<>();
             JsonNode peer = r.json().path("peer");
             int machineCores = r.json().path("machine").path("cores").asInt();
             for (JsonNode row : peer.path("rows")) {
                 if (!row.has("steady")) {
-                    continue; // not run or failed: the file's own table says why
+                    String why = row.has("failed") ? "failed: " + row.get("failed").asText()
+                            : "not run: " + row.path("not_run").asText("?");
+                    notRun.add(String.format(Locale.ROOT, "%s, side by side, %s %s on %d core(s): %s",
+                            (char) ('A' + results.indexOf(r)), who(row, full), row.path("model").asText(),
+                            row.path("cores").asInt(), why));
+                    continue;
                 }
                 String at = row.path("model").asText() + ", " + cores(row.path("cores").asInt(), machineCores) + ": ";
                 String who = who(row, full);
@@ -180,6 +186,7 @@ public final class BenchComparison {
         }
         ArrayNode json = RunFiles.JSON.createArrayNode();
         if (measures.isEmpty()) {
+            lines(md, notRun);
             return json;
         }
         md.append("\nSide by side with PyTorch: each file's own rows, vae4j and PyTorch measured in the same run "
@@ -211,7 +218,14 @@ public final class BenchComparison {
             }
             md.append('\n');
         }
+        lines(md, notRun);
         return json;
+    }
+
+    /** The rows that did not run, a line each after a blank line. */
+    private static void lines(StringBuilder md, List<String> notRun) {
+        notRun.forEach(line -> md.append('\n').append(line));
+        md.append(notRun.isEmpty() ? "" : "\n");
     }
 
     private static void put(Map<String, Double> values, Map<String, Measure> measures, String name, JsonNode value,

@@ -93,6 +93,7 @@ class BenchCompareTest {
         assertTrue(md.contains("| mlp, all cores: vae4j / PyTorch, first epoch | n/a | 1.10x | |"), md);
         assertTrue(md.contains("| mlp, 1 core: vae4j, IWAE k=1000 on 1,000 images (s) | 8.0 s | n/a | |"), md);
         assertTrue(md.contains("| sweep, batch 32, all cores: vae4j / PyTorch, steady | 1.40x | n/a | |"), md);
+        assertTrue(md.contains("A, side by side, vae4j mlp on 2 core(s): failed: exit code 1: out of memory"), md);
         String html = Files.readString(out.resolve("compare.html"));
         assertTrue(html.contains("vae4j / PyTorch across the sweep"), "the sweep's ratio chart");
         String json = Files.readString(out.resolve("compare.json"));
