@@ -3,18 +3,18 @@ package io.vae4j.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vae4j.core.io.AtomicFiles;
 import io.vae4j.mnist.bench.InstructionSetLimit;
+import static io.vae4j.mnist.viz.Html.esc;
+
 import io.vae4j.mnist.viz.Charts;
+import io.vae4j.mnist.viz.Html;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import javax.imageio.ImageIO;
 
 /**
  * The run's pictures: for each benchmark, samples/s against batch size, one line per backend and native build;
@@ -80,16 +80,12 @@ final class BenchPage {
 
     /** Writes the chart as {@code bench-<key>.png} and adds it to the page. */
     private static Path figure(String key, BufferedImage img, Path dir, StringBuilder h) throws IOException {
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", png);
         String name = "bench-" + key.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-$", "")
                 .toLowerCase(java.util.Locale.ROOT) + ".png";
         Path file = dir.resolve(name);
-        byte[] bytes = png.toByteArray();
+        byte[] bytes = Html.png(img);
         AtomicFiles.write(file, o -> o.write(bytes));
-        h.append("<figure><img alt=\"").append(esc(key)).append("\" src=\"data:image/png;base64,")
-                .append(Base64.getEncoder().encodeToString(bytes)).append("\"><figcaption>").append(esc(key))
-                .append("</figcaption></figure>\n");
+        Html.figure(h, bytes, key);
         return file;
     }
 
@@ -144,9 +140,5 @@ final class BenchPage {
                     + "samples/s by cores", "cores", "samples/s", cores));
         }
         return charts;
-    }
-
-    private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

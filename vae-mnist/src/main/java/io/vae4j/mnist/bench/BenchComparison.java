@@ -6,21 +6,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vae4j.core.io.AtomicFiles;
 import io.vae4j.mnist.run.RunFiles;
 import io.vae4j.mnist.viz.Charts;
+import io.vae4j.mnist.viz.Html;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import javax.imageio.ImageIO;
 
 /**
  * Puts benchmark result files ({@code bench-results.json}) from several machines or backends side by side: tables
@@ -91,11 +89,8 @@ public final class BenchComparison {
         md.append("\n|---|---|---|").append("---|".repeat(2 * results.size() - 1)).append('\n');
         ArrayNode merged = RunFiles.JSON.createArrayNode();
         for (String key : keys) {
-            JsonNode any = byKey.stream().filter(m -> m.containsKey(key)).findFirst().orElseThrow().get(key);
-            String[] parts = key.split("/");
-            md.append("| ").append(key.substring(0, key.indexOf(' ')).toUpperCase(Locale.ROOT)).append(' ')
-                    .append(any.get("benchmark").asText())
-                    .append(parts.length > 3 ? ", " + parts[3] : "").append(" | ").append(any.get("model").asText())
+            JsonNode any = anyRow(byKey, key);
+            md.append("| ").append(benchmark(key, any, false)).append(" | ").append(any.get("model").asText())
                     .append(" | ").append(any.get("batch").asInt()).append(" |");
             ObjectNode row = merged.addObject().put("key", key);
             Double first = rate(byKey.get(0).get(key));
@@ -248,6 +243,18 @@ public final class BenchComparison {
         return full && row.has("native") ? "vae4j " + row.get("native").asText() : "vae4j";
     }
 
+    /** The row of a merged key in the first file that has it. */
+    private static JsonNode anyRow(List<Map<String, JsonNode>> byKey, String key) {
+        return byKey.stream().filter(m -> m.containsKey(key)).findFirst().orElseThrow().get(key);
+    }
+
+    /** "CPU TrainingBenchmark.trainSteps, all cores", with the model in brackets after the benchmark if asked. */
+    private static String benchmark(String key, JsonNode row, boolean withModel) {
+        String[] parts = key.split("/");
+        return key.substring(0, key.indexOf(' ')).toUpperCase(Locale.ROOT) + " " + row.get("benchmark").asText()
+                + (withModel ? " (" + row.get("model").asText() + ")" : "") + (parts.length > 3 ? ", " + parts[3] : "");
+    }
+
     private static Double rate(JsonNode row) {
         return row == null ? null : row.get("samples_per_s").asDouble();
     }
@@ -302,22 +309,19 @@ public final class BenchComparison {
                 + "figure{display:inline-block;margin:0 1.5em 1.5em 0}pre{background:#f6f6f6;padding:1em;"
                 + "overflow-x:auto}</style></head><body>\n<h1>Benchmarks compared</h1>\n<ul>\n");
         for (int i = 0; i < results.size(); i++) {
-            h.append("<li><b>").append((char) ('A' + i)).append("</b>: ").append(esc(describe(results.get(i))))
+            h.append("<li><b>").append((char) ('A' + i)).append("</b>: ").append(Html.esc(describe(results.get(i))))
                     .append("</li>\n");
         }
         h.append("</ul>\n");
         BufferedImage ratios = sweepRatioChart(results);
         if (ratios != null) {
-            figure(h, "vae4j / PyTorch across the sweep, each file's own PyTorch", ratios);
+            Html.figure(h, Html.png(ratios), "vae4j / PyTorch across the sweep, each file's own PyTorch");
         }
         // benchmark/model/cores -> file -> batch -> samples/s
         Map<String, List<Map<Integer, Double>>> groups = new LinkedHashMap<>();
         for (String key : keys) {
-            String[] parts = key.split("/");
-            JsonNode any = byKey.stream().filter(m -> m.containsKey(key)).findFirst().orElseThrow().get(key);
-            String group = key.substring(0, key.indexOf(' ')).toUpperCase(Locale.ROOT) + " "
-                    + any.get("benchmark").asText() + " (" + any.get("model").asText() + ")"
-                    + (parts.length > 3 ? ", " + parts[3] : "");
+            JsonNode any = anyRow(byKey, key);
+            String group = benchmark(key, any, true);
             List<Map<Integer, Double>> perFile = groups.computeIfAbsent(group, g -> {
                 List<Map<Integer, Double>> l = new ArrayList<>();
                 for (int i = 0; i < results.size(); i++) {
@@ -342,9 +346,10 @@ public final class BenchComparison {
                 lines.add(new Charts.Line(String.valueOf((char) ('A' + i)), new ArrayList<>(m.keySet()),
                         new ArrayList<>(m.values())));
             }
-            figure(h, g.getKey(), Charts.sweep(g.getKey() + ": samples/s", "batch size", "samples/s", lines));
+            Html.figure(h, Html.png(Charts.sweep(g.getKey() + ": samples/s", "batch size", "samples/s", lines)),
+                    g.getKey());
         }
-        h.append("<pre>").append(esc(table)).append("</pre>\n</body></html>\n");
+        h.append("<pre>").append(Html.esc(table)).append("</pre>\n</body></html>\n");
         return h.toString();
     }
 
@@ -368,17 +373,5 @@ public final class BenchComparison {
         }
         return lines.isEmpty() ? null : Charts.sweep("vae4j / PyTorch, steady training (above 1: vae4j faster)",
                 "batch size", "ratio", lines);
-    }
-
-    private static void figure(StringBuilder h, String caption, BufferedImage img) throws IOException {
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", png);
-        h.append("<figure><img alt=\"").append(esc(caption)).append("\" src=\"data:image/png;base64,")
-                .append(Base64.getEncoder().encodeToString(png.toByteArray())).append("\"><figcaption>")
-                .append(esc(caption)).append("</figcaption></figure>\n");
-    }
-
-    private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

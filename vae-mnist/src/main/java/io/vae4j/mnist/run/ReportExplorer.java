@@ -126,7 +126,7 @@ public final class ReportExplorer {
     void appendTo(StringBuilder h) {
         h.append("<h2 id=\"explorer\">Latent explorer</h2>\n");
         if (unsupported != null) {
-            h.append("<p class=\"note\" id=\"explorer-unsupported\">").append(RunReport.esc(unsupported))
+            h.append("<p class=\"note\" id=\"explorer-unsupported\">").append(io.vae4j.mnist.viz.Html.esc(unsupported))
                     .append("</p>\n");
             return;
         }

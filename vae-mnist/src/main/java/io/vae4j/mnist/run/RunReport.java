@@ -2,22 +2,22 @@ package io.vae4j.mnist.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vae4j.core.io.AtomicFiles;
+import static io.vae4j.mnist.viz.Html.esc;
+
 import io.vae4j.mnist.viz.Charts;
+import io.vae4j.mnist.viz.Html;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * A run's {@code report.html}: one self-contained page (images inlined, no external file) with the run's settings,
@@ -194,21 +194,11 @@ public final class RunReport {
     private void image(StringBuilder h, String name, String caption) throws IOException {
         Path f = dir.resolve(name);
         if (Files.exists(f)) {
-            h.append("<figure><img alt=\"").append(esc(caption)).append("\" src=\"data:image/png;base64,")
-                    .append(Base64.getEncoder().encodeToString(Files.readAllBytes(f))).append("\"><figcaption>")
-                    .append(esc(caption)).append("</figcaption></figure>\n");
+            Html.figure(h, Files.readAllBytes(f), caption);
         }
     }
 
-    private static void figure(StringBuilder h, BufferedImage chart, String caption) throws IOException {
-        ByteArrayOutputStream png = new ByteArrayOutputStream();
-        ImageIO.write(chart, "png", png);
-        h.append("<figure><img alt=\"").append(esc(caption)).append("\" src=\"data:image/png;base64,")
-                .append(Base64.getEncoder().encodeToString(png.toByteArray())).append("\"><figcaption>")
-                .append(esc(caption)).append("</figcaption></figure>\n");
-    }
-
-    static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    private static void figure(StringBuilder h, BufferedImage chart, String caption) {
+        Html.figure(h, Html.png(chart), caption);
     }
 }
